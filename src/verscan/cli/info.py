@@ -1,0 +1,7 @@
+"""`verscan info` (placeholder until the reader lands)."""
+
+from __future__ import annotations
+
+import click
+
+COMMANDS: list[click.Command] = []

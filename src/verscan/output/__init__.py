@@ -1,0 +1,49 @@
+"""Pluggable output formats.
+
+:class:`OutputFormat` names every format; :meth:`OutputFormat.renderer` maps
+each to its renderer, and a test checks that every member maps to one.
+"""
+
+from __future__ import annotations
+
+import enum
+from typing import NoReturn
+
+from verscan.output.interface import Document, Renderer, Table
+from verscan.output.structured import JsonRenderer, YamlRenderer
+from verscan.output.tabular import CsvRenderer, MarkdownRenderer, TextTableRenderer
+
+__all__ = ["Document", "OutputFormat", "Renderer", "Table", "render"]
+
+
+def _assert_never(value: NoReturn) -> NoReturn:  # pragma: no cover - unreachable by typing
+    raise AssertionError(f"unhandled output format: {value!r}")
+
+
+class OutputFormat(str, enum.Enum):
+    """The output formats verscan's reports can be written in."""
+
+    TABLE = "table"
+    JSON = "json"
+    YAML = "yaml"
+    CSV = "csv"
+    MARKDOWN = "markdown"
+
+    def renderer(self) -> Renderer:
+        """The renderer for this format."""
+        if self is OutputFormat.TABLE:
+            return TextTableRenderer()
+        if self is OutputFormat.JSON:
+            return JsonRenderer()
+        if self is OutputFormat.YAML:
+            return YamlRenderer()
+        if self is OutputFormat.CSV:
+            return CsvRenderer()
+        if self is OutputFormat.MARKDOWN:
+            return MarkdownRenderer()
+        _assert_never(self)
+
+
+def render(doc: Document, fmt: OutputFormat | str) -> str:
+    """Render ``doc`` in the named format."""
+    return OutputFormat(fmt).renderer().render(doc)

@@ -1,0 +1,75 @@
+"""Tabular renderers: terminal tables, Markdown and CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from tabulate import tabulate
+
+from verscan.output.interface import Document, Renderer, Table
+
+
+def _cell(value: Any) -> Any:
+    return "" if value is None else value
+
+
+class TextTableRenderer(Renderer):
+    """Aligned plain-text tables, any ``tabulate`` style (``simple`` by default)."""
+
+    def __init__(self, style: str = "simple") -> None:
+        self.style = style
+
+    def render(self, doc: Document) -> str:
+        """Each table with its title above it, separated by blank lines."""
+        parts = []
+        for table in doc.tables:
+            body = (
+                tabulate(
+                    [[_cell(c) for c in row] for row in table.rows],
+                    headers=list(table.headers),
+                    tablefmt=self.style,
+                    disable_numparse=True,
+                )
+                if table.rows
+                else "(none)"
+            )
+            parts.append(f"{table.title}\n{body}" if table.title else body)
+        return "\n\n".join(parts) + "\n"
+
+
+class MarkdownRenderer(TextTableRenderer):
+    """GitHub-flavoured Markdown tables under ``###`` headings."""
+
+    def __init__(self) -> None:
+        super().__init__("github")
+
+    def render(self, doc: Document) -> str:
+        """Markdown tables, each under its title as a heading."""
+        titled = tuple(
+            Table(t.headers, t.rows, f"### {t.title}" if t.title else None) for t in doc.tables
+        )
+        return super().render(Document(doc.data, titled))
+
+
+class CsvRenderer(Renderer):
+    """CSV: one header line and the rows of each table.
+
+    Several tables are written one after another with a blank line between
+    them; a report whose tables are titled gets a leading ``table`` column so that
+    rows stay attributable when the file is loaded as one.
+    """
+
+    def render(self, doc: Document) -> str:
+        """The tables as CSV text."""
+        buf = io.StringIO()
+        writer = csv.writer(buf, lineterminator="\n")
+        titled = len(doc.tables) > 1
+        for i, table in enumerate(doc.tables):
+            if i:
+                buf.write("\n")
+            writer.writerow((["table"] if titled else []) + list(table.headers))
+            for row in table.rows:
+                writer.writerow(([table.title or ""] if titled else []) + [_cell(c) for c in row])
+        return buf.getvalue()
