@@ -17,7 +17,7 @@ from verscan.errors import OutputError
 
 
 def write_atomic(path: str | os.PathLike[str], data: str | bytes, *, force: bool = False) -> None:
-    """Write ``data`` to ``path`` atomically; refuse to replace an existing file unless ``force``."""
+    """Write ``data`` to ``path`` atomically; replace an existing file only with ``force``."""
     dest = Path(path)
     if dest.is_dir():
         raise OutputError(f"{dest}: is a directory")

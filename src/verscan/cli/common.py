@@ -28,9 +28,9 @@ def output_options(formats: Iterable[OutputFormat] = tuple(OutputFormat)) -> Cal
     choices = [f.value for f in formats]
 
     def decorate(func: F) -> F:
-        func = click.option(
-            "--force", is_flag=True, help="Replace --output FILE if it exists."
-        )(func)
+        func = click.option("--force", is_flag=True, help="Replace --output FILE if it exists.")(
+            func
+        )
         func = click.option(
             "--output",
             "-o",
@@ -86,9 +86,10 @@ T = TypeVar("T")
 
 def progress(items: Iterable[T], length: int | None, label: str) -> Iterator[T]:
     """Iterate ``items`` with a progress bar on stderr when stderr is a terminal."""
-    stream = click.get_text_stream("stderr")
+    stream: Any = click.get_text_stream("stderr")
     if not stream.isatty() or (length is not None and length < 50):
         yield from items
         return
-    with click.progressbar(items, length=length, label=label, file=stream) as bar:
+    bar: Any = click.progressbar(items, length=length, label=label, file=stream)
+    with bar:
         yield from bar

@@ -1,7 +1,88 @@
-"""`verscan info` (placeholder until the reader lands)."""
+"""`verscan info`: the version resources of files, like filever or sigcheck, on any OS."""
 
 from __future__ import annotations
 
+import sys
+
 import click
 
-COMMANDS: list[click.Command] = []
+from verscan.cli.common import (
+    EXIT_CLEAN,
+    EXIT_ERROR,
+    EXIT_FINDINGS,
+    emit,
+    handle_errors,
+    output_options,
+    progress,
+    warn,
+)
+from verscan.output import OutputFormat
+from verscan.pe import Status, VersionInfo, read_version_info, read_with_pefile
+from verscan.reports.info import info_document
+from verscan.walk import MissingPath, WalkProblem, expand_paths
+
+ENGINES = {"verscan": read_version_info, "pefile": read_with_pefile}
+
+
+@click.command("info")
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@output_options(
+    (
+        OutputFormat.TABLE,
+        OutputFormat.JSON,
+        OutputFormat.CSV,
+        OutputFormat.YAML,
+        OutputFormat.MARKDOWN,
+    )
+)
+@click.option("--all-strings", is_flag=True, help="Show every string of every language table.")
+@click.option("--follow-links", is_flag=True, help="Follow symbolic links inside folders.")
+@click.option(
+    "--engine",
+    type=click.Choice(sorted(ENGINES)),
+    default="verscan",
+    show_default=True,
+    help="Parser: verscan's own reader, or pefile (the slower reference, for cross-checks).",
+)
+@handle_errors
+def info_command(
+    paths: tuple[str, ...],
+    fmt: str,
+    output: str | None,
+    force: bool,
+    all_strings: bool,
+    follow_links: bool,
+    engine: str,
+) -> None:
+    """Show the PE version resource of each file; folders are read recursively.
+
+    \b
+    Example:
+      verscan info fixtures/pe/iischema_x86.dll
+      verscan info --format json C:/mnt/win/WINNT/system32/inetsrv
+
+    Exit 0 when every file was read, 1 when some were not PE files, broken or
+    unreadable (each is listed on stderr), 2 when a path does not exist.
+    """
+    reader = ENGINES[engine]
+    infos: list[VersionInfo] = []
+    missing = failed = False
+    found = list(expand_paths(list(paths), follow_links=follow_links))
+    for item in progress(found, len(found), "reading"):
+        if isinstance(item, MissingPath):
+            warn(f"{item.path}: {item.message}")
+            missing = True
+        elif isinstance(item, WalkProblem):
+            warn(f"{item.path}: {item.message}")
+            failed = True
+        else:
+            info = reader(item.path)
+            infos.append(info)
+            if info.status not in (Status.OK, Status.NO_VERSION):
+                warn(f"{info.path}: {info.status.value}: {info.error}")
+                failed = True
+    emit(info_document(infos, all_strings=all_strings), fmt, output, force)
+    sys.exit(EXIT_ERROR if missing else EXIT_FINDINGS if failed else EXIT_CLEAN)
+
+
+COMMANDS: list[click.Command] = [info_command]

@@ -1,0 +1,392 @@
+"""A small, bounded reader of PE headers and the version resource.
+
+It reads only what it needs, in a few positioned reads: the DOS and PE headers
+with the section table, the resource directory path down to ``RT_VERSION``
+(type 16, first name, first language), and the version block itself. It never
+loads the whole file, never raises for a bad file and never loops: every count,
+offset and length read from the file is checked against the file before use.
+
+The layouts follow Microsoft's PE format specification and the ``VS_VERSIONINFO``
+documentation; pefile is the reference parser the tests compare against.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import struct
+from collections.abc import Callable
+
+from verscan.pe.record import MACHINES, Status, StringTable, VersionInfo
+from verscan.versions import Fixed, from_ms_ls
+
+RT_VERSION = 16
+HEAD_READ = 4096
+"""Bytes read first: DOS header, PE header and section table of nearly every file."""
+MAX_VERSION_BLOCK = 0x10000
+"""``wLength`` is a WORD: a version block is never larger than this."""
+MAX_SECTIONS = 96
+"""The PE loader's own limit on NumberOfSections."""
+MAX_DIR_ENTRIES = 0x10000
+"""Resource directory entries considered at one level, at most."""
+FIXED_SIGNATURE = 0xFEEF04BD
+
+_U16 = struct.Struct("<H")
+_U32 = struct.Struct("<I")
+_FILE_HEADER = struct.Struct(
+    "<4sHHIIIHH"
+)  # Signature, Machine, NumberOfSections, ..., SizeOfOptionalHeader, Characteristics
+_SECTION = struct.Struct("<8sIIIIIIHHI")
+_DIR = struct.Struct("<IIHHHH")  # Characteristics, TimeDateStamp, Major, Minor, Named, Id
+_ENTRY = struct.Struct("<II")
+_DATA_ENTRY = struct.Struct("<IIII")  # OffsetToData (RVA), Size, CodePage, Reserved
+_BLOCK = struct.Struct("<HHH")  # wLength, wValueLength, wType
+_FIXED = struct.Struct("<13I")
+
+
+class _Broken(Exception):
+    """Internal: the file is damaged; the message says how."""
+
+
+Reader = Callable[[int, int], bytes]
+"""``read(offset, length)``: up to ``length`` bytes at ``offset`` (fewer at the end)."""
+
+
+def read_version_info(path: str | os.PathLike[str]) -> VersionInfo:
+    """Read the PE headers and version resource of the file at ``path``.
+
+    Never raises for the file's content or for OS errors: the result's ``status``
+    says what happened. Special files (FIFOs, devices, sockets) are not read,
+    since reading them could block or never end.
+    """
+    name = os.fsdecode(path)
+    try:
+        # O_NONBLOCK: opening a FIFO for reading must not wait for a writer.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0))
+    except OSError as exc:
+        return VersionInfo(name, Status.UNREADABLE, error=_os_error(exc))
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            kind = "a directory" if stat.S_ISDIR(st.st_mode) else "not a regular file"
+            return VersionInfo(name, Status.UNREADABLE, error=kind)
+
+        def pread(offset: int, length: int) -> bytes:
+            return os.pread(fd, length, offset)
+
+        try:
+            return _read(name, st.st_size, pread)
+        except OSError as exc:
+            return VersionInfo(name, Status.UNREADABLE, size=st.st_size, error=_os_error(exc))
+    except OSError as exc:  # pragma: no cover - fstat of an open descriptor
+        return VersionInfo(name, Status.UNREADABLE, error=_os_error(exc))
+    finally:
+        os.close(fd)
+
+
+def read_version_info_bytes(data: bytes, name: str) -> VersionInfo:
+    """Read the PE headers and version resource of a file held in memory (``name`` labels it)."""
+    view = memoryview(data)
+
+    def read(offset: int, length: int) -> bytes:
+        return bytes(view[offset : offset + length])
+
+    return _read(name, len(data), read)
+
+
+def _os_error(exc: OSError) -> str:
+    return exc.strerror or str(exc)
+
+
+def _read(name: str, size: int, read: Reader) -> VersionInfo:
+    if size == 0:
+        return VersionInfo(name, Status.NOT_PE, size=0, error="empty file")
+    head = read(0, HEAD_READ)
+    if head[:2] != b"MZ":
+        return VersionInfo(name, Status.NOT_PE, size=size, error=_not_pe_reason(head))
+    try:
+        return _read_pe(name, size, head, read)
+    except _Broken as exc:
+        partial: dict[str, object] = exc.args[1] if len(exc.args) > 1 else {}
+        return VersionInfo(name, Status.CORRUPT, size=size, error=str(exc.args[0]), **partial)  # type: ignore[arg-type]
+
+
+def _not_pe_reason(head: bytes) -> str:
+    if head[:4] == b"\x7fELF":
+        return "not a PE file (ELF binary)"
+    if head[:4] == b"MSCF":
+        return "not a PE file (cabinet archive)"
+    if head[:4] == b"SZDD" or head[:4] == b"KWAJ":
+        return "not a PE file (compressed with COMPRESS.EXE)"
+    if head[:4] == b"PK\x03\x04":
+        return "not a PE file (ZIP archive)"
+    if all(32 <= b < 127 or b in (9, 10, 13) for b in head[:512]):
+        return "not a PE file (text)"
+    return "not a PE file (no MZ signature)"
+
+
+def _read_pe(name: str, size: int, head: bytes, read: Reader) -> VersionInfo:
+    if len(head) < 64:
+        raise _Broken(f"truncated DOS header ({size} bytes)")
+    (e_lfanew,) = _U32.unpack_from(head, 0x3C)
+    if e_lfanew + _FILE_HEADER.size > size:
+        raise _Broken(f"e_lfanew 0x{e_lfanew:x} points past the end of the file ({size} bytes)")
+    # The section table normally lies within the first read; re-read when it does not.
+    hbase = 0  # file offset of head[0]
+    if e_lfanew + 0x400 > len(head) and len(head) < size:
+        head = read(e_lfanew, HEAD_READ)
+        hbase = e_lfanew
+    base = e_lfanew - hbase
+    sig, machine, nsections, _, _, _, opt_size, _ = _FILE_HEADER.unpack_from(head, base)
+    if sig != b"PE\x00\x00":
+        if sig[:2] in (b"NE", b"LE", b"LX"):
+            return VersionInfo(
+                name,
+                Status.NOT_PE,
+                size=size,
+                error=f"not a PE file ({sig[:2].decode()} executable, 16-bit or VxD)",
+            )
+        return VersionInfo(
+            name, Status.NOT_PE, size=size, error="not a PE file (MZ executable without PE header)"
+        )
+    platform = MACHINES.get(machine, f"unknown (0x{machine:04x})")
+    known: dict[str, object] = {"machine": machine, "platform": platform}
+    opt = base + _FILE_HEADER.size
+    if opt + 2 > len(head) or opt_size < 2:
+        raise _Broken("truncated optional header", known)
+    (magic,) = _U16.unpack_from(head, opt)
+    if magic == 0x10B:
+        pe_format, dirs_at = "PE32", 96
+    elif magic == 0x20B:
+        pe_format, dirs_at = "PE32+", 112
+    else:
+        raise _Broken(f"unknown optional header magic 0x{magic:x}", known)
+    known["pe_format"] = pe_format
+    if opt + dirs_at > len(head) or opt_size < dirs_at:
+        raise _Broken("truncated optional header", known)
+    (section_alignment, file_alignment) = struct.unpack_from("<II", head, opt + 32)
+    (size_of_headers,) = _U32.unpack_from(head, opt + 60)
+    (n_dirs,) = _U32.unpack_from(head, opt + dirs_at - 4)
+    rsrc_rva = 0
+    if n_dirs > 2 and opt_size >= dirs_at + 24 and opt + dirs_at + 24 <= len(head):
+        (rsrc_rva,) = _U32.unpack_from(head, opt + dirs_at + 16)
+    if nsections > MAX_SECTIONS:
+        raise _Broken(f"{nsections} sections, more than the loader accepts", known)
+    table = opt + opt_size
+    need = table + nsections * _SECTION.size
+    if need > len(head):
+        head = head + read(hbase + len(head), need - len(head))
+        if need > len(head):
+            raise _Broken("truncated section table", known)
+    sections = _sections(head, table, nsections, section_alignment, file_alignment)
+    if rsrc_rva == 0:
+        return VersionInfo(name, Status.NO_VERSION, size=size, **known)  # type: ignore[arg-type]
+
+    def to_offset(rva: int) -> int:
+        for va, vsize, raw, rawsize in sections:
+            if va <= rva < va + max(vsize, rawsize):
+                if rva - va >= rawsize:
+                    raise _Broken(f"RVA 0x{rva:x} lies in uninitialised data", known)
+                return rva - va + raw
+        if rva < size_of_headers or not sections:
+            return rva
+        raise _Broken(f"RVA 0x{rva:x} lies outside every section", known)
+
+    rsrc = to_offset(rsrc_rva)
+    if rsrc + _DIR.size > size:
+        raise _Broken("resource directory lies past the end of the file", known)
+    entry = _find_version(read, rsrc, size, known)
+    if entry is None:
+        return VersionInfo(name, Status.NO_VERSION, size=size, **known)  # type: ignore[arg-type]
+    data_rva, data_size = entry
+    data_off = to_offset(data_rva)
+    if data_off >= size:
+        raise _Broken("version resource lies past the end of the file", known)
+    length = min(data_size, MAX_VERSION_BLOCK)
+    block = read(data_off, length)
+    if len(block) < length:
+        raise _Broken(
+            f"file ends inside the version resource ({len(block)} of {length} bytes)", known
+        )
+    return _parse_version_block(name, size, block, known)
+
+
+def _sections(
+    head: bytes, table: int, count: int, section_alignment: int, file_alignment: int
+) -> list[tuple[int, int, int, int]]:
+    """(VirtualAddress, VirtualSize, PointerToRawData, SizeOfRawData), as the loader rounds them."""
+    out = []
+    if section_alignment < 0x1000:
+        section_alignment = file_alignment
+    for i in range(count):
+        _, vsize, va, rawsize, raw, *_ = _SECTION.unpack_from(head, table + i * _SECTION.size)
+        if file_alignment >= 0x200:
+            raw -= raw % 0x200
+        if section_alignment and va % section_alignment:
+            va -= va % section_alignment
+        out.append((va, vsize, raw, rawsize))
+    return out
+
+
+def _directory(read: Reader, rsrc: int, offset: int, size: int, known: dict[str, object]) -> bytes:
+    """The entries of the resource directory at ``rsrc + offset``, bounded by the file."""
+    at = rsrc + offset
+    head = read(at, _DIR.size)
+    if len(head) < _DIR.size:
+        raise _Broken("resource directory lies past the end of the file", known)
+    _, _, _, _, named, ids = _DIR.unpack(head)
+    count = named + ids
+    if count > MAX_DIR_ENTRIES or at + _DIR.size + count * _ENTRY.size > size:
+        raise _Broken(f"resource directory claims {count} entries, more than the file holds", known)
+    return read(at + _DIR.size, count * _ENTRY.size)
+
+
+def _find_version(
+    read: Reader, rsrc: int, size: int, known: dict[str, object]
+) -> tuple[int, int] | None:
+    """RVA and size of the first RT_VERSION resource (first name, first language), or None."""
+    entries = _directory(read, rsrc, 0, size, known)
+    target = None
+    for i in range(0, len(entries), _ENTRY.size):
+        ident, child = _ENTRY.unpack_from(entries, i)
+        if ident == RT_VERSION:
+            target = child
+            break
+    if target is None:
+        return None
+    seen = {0}
+    for level in ("name", "language"):
+        if not target & 0x80000000:
+            raise _Broken(f"RT_VERSION {level} entry is data where a directory belongs", known)
+        offset = target & 0x7FFFFFFF
+        if offset in seen:
+            raise _Broken("resource directory loops back on itself", known)
+        seen.add(offset)
+        entries = _directory(read, rsrc, offset, size, known)
+        if not entries:
+            return None
+        _, target = _ENTRY.unpack_from(entries, 0)
+    if target & 0x80000000:
+        raise _Broken("RT_VERSION is nested deeper than three levels", known)
+    raw = read(rsrc + target, _DATA_ENTRY.size)
+    if len(raw) < _DATA_ENTRY.size:
+        raise _Broken("resource data entry lies past the end of the file", known)
+    rva, length, _, _ = _DATA_ENTRY.unpack(raw)
+    return rva, length
+
+
+def _align4(n: int) -> int:
+    return (n + 3) & ~3
+
+
+def _key(block: bytes, at: int, end: int) -> tuple[str, int]:
+    """The NUL-terminated UTF-16 key at ``at`` and the offset just past its terminator."""
+    i = at
+    while i + 1 < end:
+        if block[i] == 0 and block[i + 1] == 0:
+            return block[at:i].decode("utf-16-le", "replace"), i + 2
+        i += 2
+    return block[at:end].decode("utf-16-le", "replace"), end
+
+
+def _children(block: bytes, start: int, end: int) -> list[tuple[int, int, int, int, str, int]]:
+    """Child blocks of ``block[start:end]``: (start, end, wValueLength, wType, key, value at)."""
+    out = []
+    at = _align4(start)
+    while at + _BLOCK.size <= end:
+        length, value_length, typ = _BLOCK.unpack_from(block, at)
+        if length < _BLOCK.size:
+            break  # a zero or tiny length would never advance
+        child_end = min(at + length, end)
+        key, after = _key(block, at + _BLOCK.size, child_end)
+        out.append((at, child_end, value_length, typ, key, _align4(after)))
+        at = _align4(at + length)
+    return out
+
+
+def _string_value(block: bytes, at: int, end: int) -> str:
+    """A String block's value: UTF-16 up to its NUL (or the block's end)."""
+    text, _ = _key(block, at, end)
+    return text
+
+
+def _parse_version_block(
+    name: str, size: int, block: bytes, known: dict[str, object]
+) -> VersionInfo:
+    if len(block) < _BLOCK.size:
+        raise _Broken("version resource is too short", known)
+    length, value_length, _ = _BLOCK.unpack_from(block, 0)
+    problems = []
+    if length > len(block):
+        problems.append(f"VS_VERSIONINFO length {length} exceeds the resource's {len(block)} bytes")
+        length = len(block)
+    elif length < _BLOCK.size:
+        raise _Broken(f"VS_VERSIONINFO length {length} is too small", known)
+    key, after = _key(block, _BLOCK.size, length)
+    if key != "VS_VERSION_INFO":
+        raise _Broken(f"version resource key is {key[:40]!r}, not 'VS_VERSION_INFO'", known)
+    value_at = _align4(after)
+    file_version: Fixed | None = None
+    product_version: Fixed | None = None
+    file_flags: int | None = None
+    if value_length:
+        if value_at + _FIXED.size > length:
+            raise _Broken("file ends inside VS_FIXEDFILEINFO", known)
+        fixed = _FIXED.unpack_from(block, value_at)
+        if fixed[0] != FIXED_SIGNATURE:
+            problems.append(
+                f"VS_FIXEDFILEINFO signature is 0x{fixed[0]:08x}, not 0x{FIXED_SIGNATURE:08x}"
+            )
+        else:
+            file_version = from_ms_ls(fixed[2], fixed[3])
+            product_version = from_ms_ls(fixed[4], fixed[5])
+            file_flags = fixed[7] & fixed[6]
+    tables: list[StringTable] = []
+    translations: list[tuple[int, int]] = []
+    for c_start, c_end, _, _, c_key, c_value in _children(block, value_at + value_length, length):
+        del c_start
+        if c_key == "StringFileInfo":
+            for t_start, t_end, _, _, t_key, t_value in _children(block, c_value, c_end):
+                del t_start
+                strings: dict[str, str] = {}
+                for _, s_end, s_vlen, _, s_key, s_value in _children(block, t_value, t_end):
+                    strings[s_key] = _string_value(block, s_value, s_end) if s_vlen else ""
+                tables.append(StringTable(t_key, strings))
+        elif c_key == "VarFileInfo":
+            for _, v_end, v_vlen, _, v_key, v_value in _children(block, c_value, c_end):
+                if v_key != "Translation":
+                    continue
+                stop = min(v_end, v_value + v_vlen) if v_vlen else v_end
+                for i in range(v_value, stop - 3, 4):
+                    translations.append(struct.unpack_from("<HH", block, i))
+    chosen = _choose_table(tables, translations)
+    status = Status.CORRUPT if problems else Status.OK
+    return VersionInfo(
+        name,
+        status,
+        size=size,
+        file_version=file_version,
+        product_version=product_version,
+        file_flags=file_flags,
+        translations=tuple(translations),
+        tables=tuple(tables),
+        language=chosen.key if chosen else None,
+        strings=dict(chosen.strings) if chosen else {},
+        error="; ".join(problems) or None,
+        **known,  # type: ignore[arg-type]
+    )
+
+
+def _choose_table(
+    tables: list[StringTable], translations: list[tuple[int, int]]
+) -> StringTable | None:
+    """The Translation entry's table if there is one, else US English, else the first."""
+    by_key = {t.key.lower(): t for t in tables}
+    for lang, codepage in translations:
+        table = by_key.get(f"{lang:04x}{codepage:04x}")
+        if table is not None:
+            return table
+    for table in tables:
+        if table.lang == 0x0409:
+            return table
+    return tables[0] if tables else None

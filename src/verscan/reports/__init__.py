@@ -1,0 +1,1 @@
+"""Turning results into :class:`verscan.output.Document` reports, one module per command."""
