@@ -18,9 +18,9 @@ def main() -> None:
 
 
 def _register() -> None:
-    from verscan.cli import info
+    from verscan.cli import info, inventory, manifest, overwrite, scan
 
-    for module in (info,):
+    for module in (info, manifest, scan, inventory, overwrite):
         for command in module.COMMANDS:
             main.add_command(command)
 

@@ -86,7 +86,7 @@ T = TypeVar("T")
 
 def progress(items: Iterable[T], length: int | None, label: str) -> Iterator[T]:
     """Iterate ``items`` with a progress bar on stderr when stderr is a terminal."""
-    stream: Any = click.get_text_stream("stderr")
+    stream = sys.stderr
     if not stream.isatty() or (length is not None and length < 50):
         yield from items
         return

@@ -1,0 +1,98 @@
+"""`verscan scan`: per-KB compliance verdicts for a system directory or inventory."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+
+from verscan.cli.common import (
+    EXIT_CLEAN,
+    EXIT_ERROR,
+    EXIT_FINDINGS,
+    emit,
+    handle_errors,
+    output_options,
+    warn,
+)
+from verscan.errors import SourceError
+from verscan.manifest.load import load_manifests
+from verscan.reports.scan import scan_document, summary_line
+from verscan.scan import scan
+from verscan.systems import DirectorySystem, System
+from verscan.verdicts import KBVerdict
+
+
+def open_system(target: str, *, follow_links: bool = False) -> System:
+    """A directory, or a saved inventory file, as a system to scan."""
+    if os.path.isdir(target):
+        return DirectorySystem(target, follow_links=follow_links)
+    if os.path.isfile(target):
+        from verscan.inventory import InventorySystem, load_inventory
+
+        return InventorySystem(load_inventory(target))
+    raise SourceError(f"{target}: no such directory or inventory file")
+
+
+@click.command("scan")
+@click.argument("target", type=click.Path())
+@click.option(
+    "--manifests",
+    "-m",
+    "manifest_paths",
+    multiple=True,
+    required=True,
+    type=click.Path(),
+    help="A manifest file or a folder of them (repeatable).",
+)
+@output_options()
+@click.option("--files", "show_files", is_flag=True, help="Add one line per file copy.")
+@click.option(
+    "--include-backups",
+    is_flag=True,
+    help="Also list copies in backup folders ($NtUninstall…$, dllcache, WinSxS, …).",
+)
+@click.option("--follow-links", is_flag=True, help="Follow symbolic links inside TARGET.")
+@handle_errors
+def scan_command(
+    target: str,
+    manifest_paths: tuple[str, ...],
+    fmt: str,
+    output: str | None,
+    force: bool,
+    show_files: bool,
+    include_backups: bool,
+    follow_links: bool,
+) -> None:
+    """Decide for each KB whether its hotfix is on the system at TARGET.
+
+    TARGET is a Windows system folder (a mounted volume, a share, an extracted
+    image) or an inventory saved by `verscan inventory`.
+
+    \b
+    Example:
+      verscan scan fixtures/systems/win2000-sp4 -m manifests/
+      verscan scan /mnt/c -m manifests/ --files --format json -o report.json
+
+    Exit 0 when no KB is MISSING, 1 when one is, 2 on usage or input errors
+    (a missing TARGET, a manifest that fails lint).
+    """
+    manifests, errors = load_manifests(list(manifest_paths))
+    for error in errors:
+        warn(f"error: {error}")
+    if not manifests and errors:
+        sys.exit(EXIT_ERROR)
+    system = open_system(target, follow_links=follow_links)
+    result = scan(system, manifests, include_backups=include_backups)
+    for problem in result.problems:
+        warn(f"{problem.path}: {problem.message}")
+    emit(scan_document(result, files=show_files), fmt, output, force)
+    warn(summary_line(result))
+    if errors:
+        sys.exit(EXIT_ERROR)
+    missing = any(kb.verdict is KBVerdict.MISSING for kb in result.kbs)
+    sys.exit(EXIT_FINDINGS if missing else EXIT_CLEAN)
+
+
+COMMANDS: list[click.Command] = [scan_command]

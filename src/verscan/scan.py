@@ -1,0 +1,268 @@
+"""Per-KB compliance verdicts for a system: which hotfixes are there, which are missing.
+
+One pass over the system serves every manifest: the walk keeps only files a
+manifest names, reads their versions, and each copy is judged against the row
+that applies to it (:mod:`verscan.branches`). Copies in backup folders are
+judged too when asked for, but never count towards a KB's verdict.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from verscan.branches import choose_row
+from verscan.copies import fold, hint_parts, in_wow64_folder, matches_hint
+from verscan.manifest.model import FileRow, Manifest
+from verscan.pe import Status
+from verscan.systems import Copy, System
+from verscan.verdicts import FileVerdict, KBVerdict
+from verscan.versions import Version, compare, format_version, parse_version
+from verscan.walk import WalkProblem
+
+DOWNGRADE_NOTE = "later than this KB's version: installing this KB would downgrade it"
+
+
+@dataclass(frozen=True)
+class FileResult:
+    """The verdict on one copy of a file, or on a file of which no copy was found."""
+
+    name: str
+    """The file name as the manifest lists it."""
+    path: str | None
+    """Path of the copy relative to the target (None when absent)."""
+    platform: str | None
+    """The copy's platform (or the row's, when absent)."""
+    installed_version: str | None
+    """The copy's version (fixed; the string one when there is no fixed block)."""
+    required_version: str | None
+    """The version of the row that applies."""
+    branch: str | None
+    """The applicable row's branch, when the manifest gives one."""
+    verdict: FileVerdict
+    """The verdict."""
+    note: str = ""
+    """Why, when it is not obvious."""
+    backup: str | None = None
+    """Kind of backup folder the copy sits in; such copies do not count for the KB."""
+
+
+@dataclass(frozen=True)
+class KBResult:
+    """The verdict on one KB."""
+
+    manifest: Manifest
+    """The KB's manifest."""
+    verdict: KBVerdict
+    """The verdict."""
+    files: tuple[FileResult, ...]
+    """Every copy judged and every file not found."""
+    reason: str = ""
+    """Why, for UNKNOWN and NOT_APPLICABLE."""
+
+
+@dataclass(frozen=True)
+class ScanResult:
+    """A scan of one system against a set of manifests."""
+
+    target: str
+    """The system scanned."""
+    kbs: tuple[KBResult, ...]
+    """One result per manifest, in the order given."""
+    problems: tuple[WalkProblem, ...]
+    """What the walk could not read."""
+
+
+@dataclass(frozen=True)
+class _Want:
+    manifest: int
+    row: FileRow
+    wow_alias: bool  # matched through a W-prefixed WOW64 package name
+
+
+def _row_platform(row: FileRow) -> str | None:
+    return "x86" if row.branch == "WOW" else row.platform
+
+
+def _index(manifests: Sequence[Manifest]) -> dict[str, list[_Want]]:
+    index: dict[str, list[_Want]] = defaultdict(list)
+    for i, manifest in enumerate(manifests):
+        for row in manifest.files:
+            index[fold(row.name)].append(_Want(i, row, False))
+            # 64-bit packages name some 32-bit files with a leading W (wntdll.dll for
+            # SysWOW64\ntdll.dll); the WOW row may stand for the unprefixed name.
+            if row.branch == "WOW" and len(row.name) > 1 and row.name[0] in "wW":
+                index[fold(row.name[1:])].append(_Want(i, row, True))
+    return index
+
+
+def scan(
+    system: System, manifests: Sequence[Manifest], *, include_backups: bool = False
+) -> ScanResult:
+    """Judge ``system`` against every manifest in one pass."""
+    index = _index(manifests)
+    per_kb: list[list[FileResult]] = [[] for _ in manifests]
+    found_names: list[set[str]] = [set() for _ in manifests]
+    problems: list[WalkProblem] = []
+    for item in system.find(index.__contains__, include_backups=include_backups):
+        if isinstance(item, WalkProblem):
+            problems.append(item)
+            continue
+        by_manifest: dict[int, list[FileRow]] = defaultdict(list)
+        for want in index[fold(item.name)]:
+            if want.wow_alias and not in_wow64_folder(item.rel):
+                continue
+            if matches_hint(item.rel, hint_parts(want.row.path)):
+                by_manifest[want.manifest].append(want.row)
+        for m, rows in by_manifest.items():
+            result = judge(system, item, rows)
+            per_kb[m].append(result)
+            if item.backup is None:
+                found_names[m].update(fold(r.name) for r in rows)
+    results = []
+    for m, manifest in enumerate(manifests):
+        files = per_kb[m] + _absent(manifest, found_names[m])
+        results.append(_kb_result(manifest, files))
+    return ScanResult(system.label, tuple(results), tuple(problems))
+
+
+def _installed(copy: Copy) -> tuple[Version | None, str]:
+    info = copy.info
+    if info.file_version is not None:
+        return info.file_version, ""
+    parsed = parse_version(info.file_version_string)
+    if parsed is not None:
+        return parsed, "no fixed version block: version read from the FileVersion string"
+    return None, ""
+
+
+def _result(
+    copy: Copy,
+    name: str,
+    verdict: FileVerdict,
+    row: FileRow | None,
+    note: str,
+    installed: Version | None = None,
+) -> FileResult:
+    return FileResult(
+        name=name,
+        path=copy.rel,
+        platform=copy.info.platform,
+        installed_version=format_version(installed),
+        required_version=row.version if row else None,
+        branch=row.branch if row else None,
+        verdict=verdict,
+        note=note,
+        backup=copy.backup,
+    )
+
+
+def judge(system: System, copy: Copy, rows: Sequence[FileRow]) -> FileResult:
+    """The verdict on one copy against the manifest rows that carry its name."""
+    info = copy.info
+    name = rows[0].name
+    if info.status in (Status.UNREADABLE, Status.NOT_PE) or (
+        info.status is Status.CORRUPT and info.file_version is None
+    ):
+        return _result(
+            copy, name, FileVerdict.UNREADABLE, None, f"{info.status.value}: {info.error}"
+        )
+    fitting = [
+        r
+        for r in rows
+        if _row_platform(r) is None or info.platform is None or _row_platform(r) == info.platform
+    ]
+    if not fitting:
+        listed = ", ".join(sorted({str(_row_platform(r)) for r in rows}))
+        note = f"copy is {info.platform}; rows are for {listed}"
+        return _result(copy, name, FileVerdict.NOT_APPLICABLE, None, note)
+    installed, how = _installed(copy)
+    if installed is None:
+        return _by_content(system, copy, name, fitting, None)
+    choice = choose_row(fitting, installed)
+    assert choice is not None  # fitting is not empty
+    row = choice.row
+    wanted = row.parsed_version
+    if wanted is None:
+        return _by_content(system, copy, name, [row], installed)
+    notes = [n for n in (how, choice.reason) if n]
+    order = compare(wanted, installed)
+    if order == 0:
+        verdict = FileVerdict.CURRENT
+    elif order > 0:
+        verdict, notes = FileVerdict.NEWER, [*notes, DOWNGRADE_NOTE]
+    else:
+        verdict, notes = FileVerdict.OUTDATED, [*notes, "older: the fix is missing"]
+    return _result(copy, name, verdict, row, "; ".join(notes), installed)
+
+
+def _by_content(
+    system: System, copy: Copy, name: str, rows: Sequence[FileRow], installed: Version | None
+) -> FileResult:
+    """Decide a copy that has no version to compare by the manifest's hash or size."""
+    hashed = [r for r in rows if r.sha256]
+    if hashed:
+        digest = system.sha256(copy)
+        if digest is not None:
+            for row in hashed:
+                if digest == (row.sha256 or "").lower():
+                    note = "no version: SHA-256 matches"
+                    return _result(copy, name, FileVerdict.CURRENT, row, note, installed)
+            note = "no version: SHA-256 differs"
+            return _result(copy, name, FileVerdict.OUTDATED, hashed[0], note, installed)
+    size = copy.info.size
+    sized = [r for r in rows if r.size is not None]
+    for row in sized:
+        if size == row.size:
+            note = "no version: size matches"
+            return _result(copy, name, FileVerdict.CURRENT, row, note, installed)
+    why = "no version resource" if copy.info.status is Status.NO_VERSION else "no version listed"
+    if sized:
+        why += f"; size {size} differs from {', '.join(str(r.size) for r in sized)}"
+    return _result(copy, name, FileVerdict.UNVERSIONED, rows[0], why + ": undecided", installed)
+
+
+def _absent(manifest: Manifest, found: set[str]) -> list[FileResult]:
+    out: list[FileResult] = []
+    seen: set[str] = set()
+    for row in manifest.files:
+        key = fold(row.name)
+        if key in found or key in seen:
+            continue
+        seen.add(key)
+        same = [r for r in manifest.files if fold(r.name) == key]
+        versions = sorted({r.version for r in same if r.version})
+        out.append(
+            FileResult(
+                name=row.name,
+                path=None,
+                platform=row.platform if len(same) == 1 else None,
+                installed_version=None,
+                required_version=versions[0] if len(versions) == 1 else None,
+                branch=row.branch if len(same) == 1 else None,
+                verdict=FileVerdict.ABSENT,
+                note="" if len(versions) < 2 else "rows: " + ", ".join(versions),
+            )
+        )
+    return out
+
+
+def _kb_result(manifest: Manifest, files: Iterable[FileResult]) -> KBResult:
+    files = tuple(files)
+    live = [f for f in files if f.backup is None]
+    verdicts = {f.verdict for f in live}
+    if FileVerdict.OUTDATED in verdicts:
+        outdated = [f.path or f.name for f in live if f.verdict is FileVerdict.OUTDATED]
+        return KBResult(manifest, KBVerdict.MISSING, files, "outdated: " + ", ".join(outdated))
+    undecided = [f for f in live if f.verdict in (FileVerdict.UNREADABLE, FileVerdict.UNVERSIONED)]
+    if undecided:
+        why = "; ".join(f"{f.path}: {f.note}" for f in undecided)
+        return KBResult(manifest, KBVerdict.UNKNOWN, files, why)
+    if verdicts & {FileVerdict.CURRENT, FileVerdict.NEWER}:
+        return KBResult(manifest, KBVerdict.INSTALLED, files)
+    if any(f.verdict is FileVerdict.NOT_APPLICABLE for f in live):
+        return KBResult(
+            manifest, KBVerdict.NOT_APPLICABLE, files, "no copy is for this KB's platforms"
+        )
+    return KBResult(manifest, KBVerdict.NOT_APPLICABLE, files, "no file of this KB is present")
