@@ -186,7 +186,8 @@ def judge(system: System, copy: Copy, rows: Sequence[FileRow]) -> FileResult:
     wanted = row.parsed_version
     if wanted is None:
         return _by_content(system, copy, name, [row], installed)
-    notes = [n for n in (how, choice.reason) if n]
+    damaged = f"corrupt: {info.error}" if info.status is Status.CORRUPT else ""
+    notes = [n for n in (damaged, how, choice.reason) if n]
     order = compare(wanted, installed)
     if order == 0:
         verdict = FileVerdict.CURRENT

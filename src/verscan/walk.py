@@ -25,6 +25,8 @@ class WalkEntry:
     """Path relative to the root, with ``/`` separators."""
     name: str
     """The file name alone."""
+    named: bool = False
+    """Whether the user named this file (rather than a folder holding it)."""
 
 
 @dataclass(frozen=True)
@@ -154,6 +156,6 @@ def expand_paths(
         if stat.S_ISDIR(st.st_mode):
             yield from walk(path, follow_links=follow_links, prune=prune)
         elif stat.S_ISREG(st.st_mode):
-            yield WalkEntry(path, os.path.basename(path), os.path.basename(path))
+            yield WalkEntry(path, os.path.basename(path), os.path.basename(path), named=True)
         else:
             yield WalkProblem(path, f"{_special_kind(st.st_mode)}, not read")

@@ -18,6 +18,7 @@ from verscan.cli.common import (
 )
 from verscan.output import OutputFormat
 from verscan.pe import Status, VersionInfo, read_version_info, read_with_pefile
+from verscan.pe.record import pe_named
 from verscan.reports.info import info_document
 from verscan.walk import MissingPath, WalkProblem, expand_paths
 
@@ -61,12 +62,17 @@ def info_command(
       verscan info fixtures/pe/iischema_x86.dll
       verscan info --format json C:/mnt/win/WINNT/system32/inetsrv
 
+    Files in folders that are not PE files (texts, images) are left out and
+    counted, unless named like one (.dll, .exe, .sys, ...); a file named on the
+    command line is always reported.
+
     Exit 0 when every file was read, 1 when some were not PE files, broken or
     unreadable (each is listed on stderr), 2 when a path does not exist.
     """
     reader = ENGINES[engine]
     infos: list[VersionInfo] = []
     missing = failed = False
+    not_pe = 0
     found = list(expand_paths(list(paths), follow_links=follow_links))
     for item in progress(found, len(found), "reading"):
         if isinstance(item, MissingPath):
@@ -77,11 +83,16 @@ def info_command(
             failed = True
         else:
             info = reader(item.path)
+            if info.status is Status.NOT_PE and not item.named and not pe_named(item.name):
+                not_pe += 1  # a folder's other files (texts, images) are not findings
+                continue
             infos.append(info)
             if info.status not in (Status.OK, Status.NO_VERSION):
                 warn(f"{info.path}: {info.status.value}: {info.error}")
                 failed = True
     emit(info_document(infos, all_strings=all_strings), fmt, output, force)
+    if not_pe:
+        warn(f"{not_pe} files in the folders given are not PE files and were left out")
     sys.exit(EXIT_ERROR if missing else EXIT_FINDINGS if failed else EXIT_CLEAN)
 
 

@@ -334,13 +334,14 @@ def _parse_version_block(
             raise _Broken("file ends inside VS_FIXEDFILEINFO", known)
         fixed = _FIXED.unpack_from(block, value_at)
         if fixed[0] != FIXED_SIGNATURE:
+            # The versions are still reported (as Windows' VerQueryValue and exiftool do),
+            # but the file is marked corrupt so no one takes it at face value.
             problems.append(
                 f"VS_FIXEDFILEINFO signature is 0x{fixed[0]:08x}, not 0x{FIXED_SIGNATURE:08x}"
             )
-        else:
-            file_version = from_ms_ls(fixed[2], fixed[3])
-            product_version = from_ms_ls(fixed[4], fixed[5])
-            file_flags = fixed[7] & fixed[6]
+        file_version = from_ms_ls(fixed[2], fixed[3])
+        product_version = from_ms_ls(fixed[4], fixed[5])
+        file_flags = fixed[7] & fixed[6]
     tables: list[StringTable] = []
     translations: list[tuple[int, int]] = []
     for c_start, c_end, _, _, c_key, c_value in _children(block, value_at + value_length, length):

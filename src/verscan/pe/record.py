@@ -145,3 +145,15 @@ class VersionInfo:
 
 def _is_hex(text: str) -> bool:
     return len(text) > 0 and all(c in "0123456789abcdefABCDEF" for c in text)
+
+
+PE_SUFFIXES = frozenset(
+    ".dll .exe .sys .ocx .cpl .drv .scr .mui .ax .acm .efi .tsp .ime .pyd .winmd .com .tlb".split()
+)
+"""File name endings of PE images: a file so named that is not PE is worth reporting."""
+
+
+def pe_named(name: str) -> bool:
+    """Whether ``name`` ends like a PE image (``.dll``, ``.exe``, ``.sys``, ...)."""
+    dot = name.rfind(".")
+    return dot >= 0 and name[dot:].lower() in PE_SUFFIXES

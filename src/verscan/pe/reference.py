@@ -73,11 +73,10 @@ def _convert(name: str, size: int, pe: Any) -> VersionInfo:
     error = None
     if fixed_list:
         fixed = fixed_list[0]
-        if fixed.Signature == _FIXED_SIGNATURE:
-            file_version = from_ms_ls(fixed.FileVersionMS, fixed.FileVersionLS)
-            product_version = from_ms_ls(fixed.ProductVersionMS, fixed.ProductVersionLS)
-            file_flags = fixed.FileFlags & fixed.FileFlagsMask
-        else:
+        file_version = from_ms_ls(fixed.FileVersionMS, fixed.FileVersionLS)
+        product_version = from_ms_ls(fixed.ProductVersionMS, fixed.ProductVersionLS)
+        file_flags = fixed.FileFlags & fixed.FileFlagsMask
+        if fixed.Signature != _FIXED_SIGNATURE:
             error = f"VS_FIXEDFILEINFO signature is 0x{fixed.Signature:08x}"
     tables: list[StringTable] = []
     translations: list[tuple[int, int]] = []
