@@ -41,5 +41,9 @@ def test_csv_keeps_rows_attributable() -> None:
     text = render(DOC, "csv")
     first, second = text.split("\n\n")
     rows = list(csv.reader(io.StringIO(first)))
-    assert rows == [["table", "kb", "verdict"], ["KBs", "829427", "INSTALLED"], ["KBs", "323332", ""]]
+    assert rows == [
+        ["table", "kb", "verdict"],
+        ["KBs", "829427", "INSTALLED"],
+        ["KBs", "323332", ""],
+    ]
     assert list(csv.reader(io.StringIO(second)))[1] == ["files", "WINNT/system32/x.dll", "CURRENT"]

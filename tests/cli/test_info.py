@@ -60,20 +60,22 @@ def test_string_fallback_is_marked() -> None:
 
 def test_all_strings_lists_every_language() -> None:
     code, out, _ = run("info", "-f", "json", "--all-strings", str(PE / "two_languages_x86.dll"))
+    assert code == 0
     (record,) = json.loads(out)
     assert record["language"] == "040704b0"
     tables = record["string_tables"]
     assert tables["040704b0"]["CompanyName"] == "Fabrikam Deutschland GmbH"
     assert tables["040904b0"]["CompanyName"] == "Fabrikam, Inc."
-    code, out, _ = run("info", "--all-strings", str(PE / "two_languages_x86.dll"))
+    _code, out, _ = run("info", "--all-strings", str(PE / "two_languages_x86.dll"))
     assert "Prüfbibliothek für Dateiversionen" in out and "File version check library" in out
 
 
 def test_csv_and_yaml() -> None:
     code, out, _ = run("info", "-f", "csv", str(PE / "win10_x64.exe"))
+    assert code == 0
     rows = list(csv.DictReader(io.StringIO(out)))
     assert rows[0]["file version"] == "10.0.19041.1000" and rows[0]["platform"] == "x64"
-    code, out, _ = run("info", "-f", "yaml", str(PE / "openssl_x64.dll"))
+    _code, out, _ = run("info", "-f", "yaml", str(PE / "openssl_x64.dll"))
     (record,) = yaml.safe_load(out)
     assert record["file_version"] == "1.1.1.2" and record["file_version_string"] == "1.1.1b"
 
@@ -102,7 +104,7 @@ def test_fifo_does_not_block(tmp_path: Path) -> None:
     import os
 
     os.mkfifo(tmp_path / "pipe.dll")
-    code, out, err = run("info", "-f", "json", str(tmp_path))
+    code, _out, err = run("info", "-f", "json", str(tmp_path))
     assert code == 1
     assert "pipe.dll: FIFO, not read" in err
 
@@ -121,7 +123,9 @@ def test_output_file_is_not_replaced_without_force(tmp_path: Path) -> None:
     assert code == 2
     assert "exists (use --force to replace it)" in err
     assert target.read_text() == "keep me"
-    code, _, _ = run("info", "-f", "json", "-o", str(target), "--force", str(PE / "iischema_x86.dll"))
+    code, _, _ = run(
+        "info", "-f", "json", "-o", str(target), "--force", str(PE / "iischema_x86.dll")
+    )
     assert code == 0
     assert json.loads(target.read_text())[0]["file_version"] == "5.0.2195.6860"
 
