@@ -281,12 +281,13 @@ def _align4(n: int) -> int:
 
 def _key(block: bytes, at: int, end: int) -> tuple[str, int]:
     """The NUL-terminated UTF-16 key at ``at`` and the offset just past its terminator."""
-    i = at
-    while i + 1 < end:
-        if block[i] == 0 and block[i + 1] == 0:
-            return block[at:i].decode("utf-16-le", "replace"), i + 2
-        i += 2
-    return block[at:end].decode("utf-16-le", "replace"), end
+    i = block.find(b"\x00\x00", at, end)
+    while i != -1 and (i - at) & 1:  # a NUL character starts at an even distance from ``at``
+        i = block.find(b"\x00\x00", i + 1, end)
+    if i == -1:
+        stop = end - ((end - at) & 1)
+        return block[at:stop].decode("utf-16-le", "replace"), end
+    return block[at:i].decode("utf-16-le", "replace"), i + 2
 
 
 def _children(block: bytes, start: int, end: int) -> list[tuple[int, int, int, int, str, int]]:
