@@ -30,6 +30,10 @@ def write_atomic(path: str | os.PathLike[str], data: str | bytes, *, force: bool
     except OSError as exc:
         raise OutputError(f"{dest}: cannot write: {exc.strerror or exc}") from exc
     try:
+        # mkstemp creates the file for its owner alone; give it the mode any new file gets.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
         with os.fdopen(fd, "wb") as fh:
             fh.write(payload)
             fh.flush()
