@@ -43,7 +43,10 @@ EXPECTED: dict[str, list[tuple[int, str]]] = {
     "deep-nesting.yaml": [(4, f"nested deeper than {MAX_DEPTH} levels")],
     "duplicate-key.yaml": [(6, 'duplicate key "version" (first at line 5)')],
     "duplicate-row.yaml": [
-        (6, "duplicate row: same name, platform, version, branch and path as line 4")
+        (
+            6,
+            "duplicate row: same values as line 4",
+        )
     ],
     "empty-title.yaml": [(3, "title must not be empty (use null)")],
     "empty.yaml": [(1, "empty manifest: no YAML document")],

@@ -244,7 +244,7 @@ def test_output_file_and_summary(tmp_path: Path) -> None:
     assert result.exit_code == 0
     assert result.stdout == ""
     assert json.loads(report.read_text())["summary"]["INSTALLED"] == 1
-    assert "1 KBs: 1 installed" in result.stderr
+    assert "1 KB: 1 installed" in result.stderr
 
 
 def test_missing_target_and_bad_manifest_exit_2(tmp_path: Path) -> None:

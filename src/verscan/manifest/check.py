@@ -186,8 +186,7 @@ class _Checker:
             if identity in first_line:
                 self.report(
                     item,
-                    "duplicate row: same name, platform, version, branch and path "
-                    f"as line {first_line[identity]}",
+                    f"duplicate row: same values as line {first_line[identity]}",
                 )
                 valid = False
                 continue
@@ -296,8 +295,27 @@ class _Checker:
 
 
 def _identity(row: FileRow) -> tuple[object, ...]:
-    """What makes two rows the same requirement: Windows names and folders ignore case."""
+    """What makes two rows the same requirement: Windows names and folders ignore case.
+
+    Only rows that agree in every field are duplicates: articles list one file
+    under several headings (products, languages, service packs), and on two
+    branches that share a label (the WOW rows of GDR and QFE packages), with
+    another size, date or time.
+    """
     parsed = row.parsed_version
     padded = None if parsed is None else parsed + (0,) * (4 - len(parsed))
     path = None if row.path is None else row.path.replace("/", "\\").strip("\\").casefold()
-    return (row.name.casefold(), row.platform, padded, row.branch, path)
+    return (
+        row.name.casefold(),
+        row.platform,
+        padded,
+        row.branch,
+        path,
+        row.sp_requirement,
+        row.section,
+        row.size,
+        row.date,
+        row.time,
+        row.min_version,
+        row.sha256,
+    )

@@ -26,6 +26,7 @@ _SEPARATORS = re.compile(r"[\\/]")
 
 # Characters no Windows file or folder name can hold (besides the separators).
 _NOT_IN_NAMES = '<>:"|?*'
+_PLACEHOLDER = re.compile(r"<[A-Za-z0-9_ %-]+>")
 
 # Invisible characters: C0/C1 controls (terminal escapes among them), format
 # characters (bidirectional overrides can make "exe.dll" read as "lld.exe"),
@@ -158,7 +159,10 @@ def path_problem(value: str) -> str | None:
     """A path is a relative folder hint that cannot climb out of where it is applied."""
     if value.startswith(("/", "\\")) or _DRIVE.match(value):
         return f"path must be a relative folder, got {shown(value)}"
-    bad = next((ch for ch in value if ch in _NOT_IN_NAMES), None)
+    # A whole component written as a placeholder (<snaroot>, [INSTALLDIR]) stands for a
+    # folder the article could not name; only its angle brackets would be refused below.
+    literal = "/".join(p for p in _SEPARATORS.split(value) if not _PLACEHOLDER.fullmatch(p))
+    bad = next((ch for ch in literal if ch in _NOT_IN_NAMES), None)
     if bad is not None:
         return f'path contains "{bad}", which a Windows folder name cannot'
     # Windows drops trailing dots and spaces from a component, so ". ." and

@@ -15,11 +15,23 @@ def _cell(value: Any) -> Any:
     return "" if value is None else value
 
 
+TERMINAL_CELL = 72
+"""Longest cell the plain-text table shows; longer ones are cut with an ellipsis (the
+structured and CSV formats keep every character)."""
+
+
+def _short(value: Any) -> Any:
+    if isinstance(value, str) and len(value) > TERMINAL_CELL:
+        return value[: TERMINAL_CELL - 1] + "…"
+    return _cell(value)
+
+
 class TextTableRenderer(Renderer):
     """Aligned plain-text tables, any ``tabulate`` style (``simple`` by default)."""
 
-    def __init__(self, style: str = "simple") -> None:
+    def __init__(self, style: str = "simple", *, shorten: bool = True) -> None:
         self.style = style
+        self.shorten = shorten
 
     def render(self, doc: Document) -> str:
         """Each table with its title above it, separated by blank lines."""
@@ -27,7 +39,7 @@ class TextTableRenderer(Renderer):
         for table in doc.tables:
             body = (
                 tabulate(
-                    [[_cell(c) for c in row] for row in table.rows],
+                    [[_short(c) if self.shorten else _cell(c) for c in row] for row in table.rows],
                     headers=list(table.headers),
                     tablefmt=self.style,
                     disable_numparse=True,
@@ -43,7 +55,7 @@ class MarkdownRenderer(TextTableRenderer):
     """GitHub-flavoured Markdown tables under ``###`` headings."""
 
     def __init__(self) -> None:
-        super().__init__("github")
+        super().__init__("github", shorten=False)
 
     def render(self, doc: Document) -> str:
         """Markdown tables, each under its title as a heading."""

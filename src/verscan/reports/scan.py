@@ -64,7 +64,8 @@ def summary_line(result: ScanResult) -> str:
     counts = summary(result)
     parts = [f"{n} {v.lower().replace('_', ' ')}" for v, n in counts.items() if n]
     skipped = f"; {len(result.problems)} paths not read" if result.problems else ""
-    return f"{len(result.kbs)} KBs: " + (", ".join(parts) or "none") + skipped
+    kbs = f"{len(result.kbs)} KB" + ("" if len(result.kbs) == 1 else "s")
+    return f"{kbs}: " + (", ".join(parts) or "none") + skipped
 
 
 def scan_document(result: ScanResult, *, files: bool = False) -> Document:
