@@ -269,3 +269,26 @@ def test_a_manifest_folder(tmp_path: Path, fixture: str, row: str) -> None:
     assert len(data["kbs"]) == 10
     (f,) = files_of(data, "2000001")
     assert f["required_version"] == row
+
+
+def test_demo_system_shows_every_kb_verdict() -> None:
+    from tests.conftest import ROOT
+
+    demo = FIXTURES / "systems" / "win2000-sp4"
+    result = CliRunner().invoke(
+        main, ["scan", str(demo), "-m", str(ROOT / "manifests"), "-f", "json"]
+    )
+    assert result.exit_code == 1  # a KB is missing
+    verdicts = {k["kb"]: k["verdict"] for k in json.loads(result.stdout)["kbs"]}
+    assert verdicts == {
+        "829427": "INSTALLED",
+        "323332": "MISSING",
+        "309644": "NOT_APPLICABLE",
+        "2492386": "NOT_APPLICABLE",
+        "976398": "NOT_APPLICABLE",
+    }
+    (iis,) = [
+        f for k in json.loads(result.stdout)["kbs"] if k["kb"] == "829427" for f in k["files"]
+    ]
+    assert iis["path"] == "WINNT/system32/inetsrv/IISCHEMA.DLL"
+    assert iis["installed_version"] == "5.0.2195.6860"
