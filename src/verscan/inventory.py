@@ -36,6 +36,7 @@ from verscan.copies import backup_folder_kind, backup_kind, fold
 from verscan.errors import InventoryError, SourceError
 from verscan.parallel import FileRead, inspect_all
 from verscan.pe import Status, StringTable, VersionInfo
+from verscan.pe.record import pe_named
 from verscan.systems import Copy, System
 from verscan.walk import WalkEntry, WalkProblem, walk
 
@@ -47,29 +48,6 @@ HASHES = ("sha256",)
 """Hash algorithms an inventory can record."""
 YAML_SUFFIXES = (".yaml", ".yml")
 """File name endings that make an inventory YAML rather than JSON."""
-
-PE_SUFFIXES = (
-    ".acm",
-    ".ax",
-    ".cpl",
-    ".com",
-    ".dll",
-    ".drv",
-    ".efi",
-    ".exe",
-    ".flt",
-    ".fon",
-    ".ime",
-    ".mui",
-    ".mun",
-    ".ocx",
-    ".scr",
-    ".sys",
-    ".tlb",
-    ".tsp",
-    ".winmd",
-)
-"""Endings of the names Windows gives its binaries (fonts, help and data files excluded)."""
 
 T = TypeVar("T")
 
@@ -83,8 +61,7 @@ def named_like_pe(name: str) -> bool:
     Names ending in ``_`` count too: service-pack sources hold binaries
     compressed by Microsoft's tools under such names (``iischema.dl_``).
     """
-    lowered = fold(name)
-    return lowered.endswith(PE_SUFFIXES) or lowered.endswith("_")
+    return pe_named(name) or name.endswith("_")
 
 
 def kept_by_default(info: VersionInfo, name: str) -> bool:

@@ -147,13 +147,14 @@ def _is_hex(text: str) -> bool:
     return len(text) > 0 and all(c in "0123456789abcdefABCDEF" for c in text)
 
 
-PE_SUFFIXES = frozenset(
-    ".dll .exe .sys .ocx .cpl .drv .scr .mui .ax .acm .efi .tsp .ime .pyd .winmd .com .tlb".split()
-)
-"""File name endings of PE images: a file so named that is not PE is worth reporting."""
+PE_SUFFIXES = (
+    ".acm", ".ax", ".com", ".cpl", ".dll", ".drv", ".efi", ".exe", ".flt", ".fon", ".ime",
+    ".mui", ".mun", ".ocx", ".pyd", ".scr", ".sys", ".tlb", ".tsp", ".winmd",
+)  # fmt: skip
+"""Endings of the names Windows gives its binaries: a file so named that is not PE is worth
+reporting."""
 
 
 def pe_named(name: str) -> bool:
     """Whether ``name`` ends like a PE image (``.dll``, ``.exe``, ``.sys``, ...)."""
-    dot = name.rfind(".")
-    return dot >= 0 and name[dot:].lower() in PE_SUFFIXES
+    return name.lower().endswith(PE_SUFFIXES)
