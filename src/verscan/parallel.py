@@ -29,7 +29,6 @@ from typing import TypeVar
 
 from verscan.pe import Status, VersionInfo, read_version_info
 from verscan.systems import file_sha256
-from verscan.versions import parse_version
 
 CHUNK = 256
 """Paths handed to a worker at once."""
@@ -55,31 +54,20 @@ class FileRead:
     """SHA-256 of the content, when it was asked for and could be had."""
 
 
-def needs_content(info: VersionInfo) -> bool:
-    """Whether a scan can decide this file only by its content (hash or size).
-
-    A readable PE file with neither a fixed version nor a parsable string one:
-    a manifest row can match it only by SHA-256 or size, so inventories hash
-    these few files even when hashes were not asked for.
-    """
-    return (
-        info.status in (Status.OK, Status.NO_VERSION)
-        and info.file_version is None
-        and parse_version(info.file_version_string) is None
-    )
-
-
 def inspect(path: str, *, hash_all: bool = False) -> FileRead:
-    """Read one file's version record and modification time; hash it when asked or needed."""
+    """Read one file's version record and modification time; hash it when asked.
+
+    Hashing reads the whole file, which costs far more than the version (most of an
+    inventory's time when every unversioned file was hashed): it is only done with
+    ``hash_all``.
+    """
     info = read_version_info(path)
     try:
         mtime: float | None = os.stat(path).st_mtime
     except OSError:
         mtime = None
     digest = None
-    if info.status is not Status.UNREADABLE and (
-        (hash_all and info.status is not Status.NOT_PE) or needs_content(info)
-    ):
+    if hash_all and info.status not in (Status.UNREADABLE, Status.NOT_PE):
         digest = file_sha256(path)
     return FileRead(info, mtime, digest)
 

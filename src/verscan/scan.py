@@ -162,6 +162,9 @@ def judge(system: System, copy: Copy, rows: Sequence[FileRow]) -> FileResult:
     """The verdict on one copy against the manifest rows that carry its name."""
     info = copy.info
     name = rows[0].name
+    if info.status is Status.NOT_PE and all(r.parsed_version is None for r in rows):
+        # Data files (.inf, .h, .sdb) carry no version: the manifest's size or hash decides.
+        return _by_content(system, copy, name, rows, None)
     if info.status in (Status.UNREADABLE, Status.NOT_PE) or (
         info.status is Status.CORRUPT and info.file_version is None
     ):
@@ -218,7 +221,10 @@ def _by_content(
         if size == row.size:
             note = "no version: size matches"
             return _result(copy, name, FileVerdict.CURRENT, row, note, installed)
-    why = "no version resource" if copy.info.status is Status.NO_VERSION else "no version listed"
+    why = {
+        Status.NO_VERSION: "no version resource",
+        Status.NOT_PE: "not a PE file",
+    }.get(copy.info.status, "no version listed")
     if sized:
         why += f"; size {size} differs from {', '.join(str(r.size) for r in sized)}"
     return _result(copy, name, FileVerdict.UNVERSIONED, rows[0], why + ": undecided", installed)

@@ -77,12 +77,13 @@ def test_hashes(tmp_path: Path) -> None:
     (root / "k.dll").write_bytes((PE / "win7sp1_x64.dll").read_bytes())
     (root / "t.dll").write_text("text\n")
     plain = _files(take_inventory(str(root), host="h").files)
-    # A file with no version to compare is hashed in any case: a scan decides it by content.
-    assert plain["stub.dll"].sha256 == NO_VERSION_SHA256
+    # Without --hash nothing is hashed (hashing reads every file whole).
+    assert plain["stub.dll"].sha256 is None
     assert plain["k.dll"].sha256 is None
     hashed = take_inventory(str(root), hash_name="sha256", host="h")
     assert hashed.hash == "sha256"
     files = _files(hashed.files)
+    assert files["stub.dll"].sha256 == NO_VERSION_SHA256
     assert files["k.dll"].sha256 is not None and len(files["k.dll"].sha256) == 64
     assert files["t.dll"].sha256 is None  # not a PE file
     with pytest.raises(SourceError):

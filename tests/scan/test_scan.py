@@ -266,7 +266,7 @@ def test_a_manifest_folder(tmp_path: Path, fixture: str, row: str) -> None:
     tree(tmp_path, {"Windows/System32/kernelbase.dll": fixture})
     result = CliRunner().invoke(main, ["scan", str(tmp_path), "-m", str(SCAN), "-f", "json"])
     data = json.loads(result.stdout)
-    assert len(data["kbs"]) == 10
+    assert len(data["kbs"]) == 11
     (f,) = files_of(data, "2000001")
     assert f["required_version"] == row
 
@@ -292,3 +292,17 @@ def test_demo_system_shows_every_kb_verdict() -> None:
     ]
     assert iis["path"] == "WINNT/system32/inetsrv/IISCHEMA.DLL"
     assert iis["installed_version"] == "5.0.2195.6860"
+
+
+def test_data_files_are_decided_by_size(tmp_path: Path) -> None:
+    (tmp_path / "inf").mkdir()
+    (tmp_path / "inf" / "update.inf").write_text("[Version]\nSignature=$NT$\n")  # 25 bytes
+    (tmp_path / "inf" / "other.inf").write_text("[Version]\n")
+    code, data, _ = scan_json(tmp_path, "kb-datafile.yaml")
+    by_name = {f["name"]: f for f in files_of(data, "2000011")}
+    assert by_name["update.inf"]["verdict"] == "CURRENT"
+    assert by_name["update.inf"]["note"] == "no version: size matches"
+    assert by_name["other.inf"]["verdict"] == "UNVERSIONED"
+    assert by_name["other.inf"]["note"] == "not a PE file; size 10 differs from 100: undecided"
+    assert verdict(data, "2000011") == "UNKNOWN"
+    assert code == 0

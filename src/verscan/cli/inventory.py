@@ -100,7 +100,7 @@ def _refuse_existing(output: str, force: bool) -> None:
     "hash_name",
     type=click.Choice(HASHES),
     default=None,
-    help="Record every file's hash (files without a version are hashed in any case).",
+    help="Record the SHA-256 of every PE file (reads each file whole: slower).",
 )
 @click.option("--all", "all_files", is_flag=True, help="Record every file, not only PE files.")
 @click.option("--force", is_flag=True, help="Replace FILE if it exists.")
