@@ -7,6 +7,7 @@ import io
 import json
 from pathlib import Path
 
+import click
 import yaml
 from click.testing import CliRunner
 
@@ -131,7 +132,24 @@ def test_output_file_is_not_replaced_without_force(tmp_path: Path) -> None:
 
 
 def test_every_command_has_help() -> None:
-    for name, command in main.commands.items():
-        assert command.help, f"{name} has no help text"
+    ctx = click.Context(main)
+    names = main.list_commands(ctx)
+    assert names == [
+        "info", "manifest", "scan", "inventory", "diff", "report", "overwrite", "preflight",
+        "prompt",
+    ]  # fmt: skip
+    for name in names:
+        command = main.get_command(ctx, name)
+        assert command is not None and command.help, f"{name} has no help text"
         code, out, _ = run(name, "--help")
         assert code == 0 and "Usage:" in out
+        if isinstance(command, click.Group):
+            for sub in command.commands.values():
+                assert sub.help, f"{name} {sub.name} has no help text"
+    code, out, _ = run("--help")
+    assert all(f"  {name} " in out for name in names)
+
+
+def test_unknown_command_is_a_usage_error() -> None:
+    code, _, err = run("nonsense")
+    assert code == 2 and "No such command" in err

@@ -1,13 +1,50 @@
-"""verscan's command line: the only place that prints or exits."""
+"""verscan's command line: the only place that prints or exits.
+
+Commands live in one module per group and are imported only when used, so a
+command starts without loading the others (the KB parser, the HTML report, ...).
+"""
 
 from __future__ import annotations
+
+import importlib
 
 import click
 
 from verscan import __version__
 
+COMMANDS: dict[str, str] = {
+    "info": "verscan.cli.info:info_command",
+    "manifest": "verscan.cli.manifest:manifest_group",
+    "scan": "verscan.cli.scan:scan_command",
+    "inventory": "verscan.cli.inventory:inventory_command",
+    "diff": "verscan.cli.inventory:diff_command",
+    "report": "verscan.cli.inventory:report_command",
+    "overwrite": "verscan.cli.overwrite:overwrite_command",
+    "preflight": "verscan.cli.overwrite:preflight_command",
+    "prompt": "verscan.cli.overwrite:prompt_command",
+}
+"""Every command, and where it is defined (``module:attribute``)."""
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+
+class LazyGroup(click.Group):
+    """A group whose commands are imported on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        """Command names in the order of :data:`COMMANDS`."""
+        return list(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        """Import the named command's module and return the command."""
+        target = COMMANDS.get(cmd_name)
+        if target is None:
+            return None
+        module, attribute = target.split(":")
+        command = getattr(importlib.import_module(module), attribute)
+        assert isinstance(command, click.Command)
+        return command
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="verscan")
 def main() -> None:
     """verscan: is this hotfix really on that machine, and will this update downgrade anything?
@@ -15,14 +52,3 @@ def main() -> None:
     Exit codes: 0 clean, 1 findings (missing fixes, unreadable files, downgrades),
     2 usage or input errors.
     """
-
-
-def _register() -> None:
-    from verscan.cli import info, inventory, manifest, overwrite, scan
-
-    for module in (info, manifest, scan, inventory, overwrite):
-        for command in module.COMMANDS:
-            main.add_command(command)
-
-
-_register()

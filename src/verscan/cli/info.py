@@ -94,6 +94,3 @@ def info_command(
     if not_pe:
         warn(f"{not_pe} files in the folders given are not PE files and were left out")
     sys.exit(EXIT_ERROR if missing else EXIT_FINDINGS if failed else EXIT_CLEAN)
-
-
-COMMANDS: list[click.Command] = [info_command]

@@ -340,6 +340,3 @@ def report_command(
     if failed:
         sys.exit(EXIT_ERROR)
     sys.exit(EXIT_FINDINGS if fleet.count(KBVerdict.MISSING) else EXIT_CLEAN)
-
-
-COMMANDS: list[click.Command] = [inventory_command, diff_command, report_command]

@@ -155,6 +155,3 @@ def lint_command(paths: tuple[str, ...]) -> None:
     if missing or unreadable:
         sys.exit(EXIT_ERROR)
     sys.exit(EXIT_FINDINGS if problems else EXIT_CLEAN)
-
-
-COMMANDS: list[click.Command] = [manifest_group]

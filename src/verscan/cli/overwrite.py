@@ -277,6 +277,3 @@ def prompt_command(
         # Ctrl-C while an answer is being worked out ends the session as Ctrl-D does.
         click.echo("", err=True)
     sys.exit(EXIT_ERROR if unanswered else EXIT_CLEAN)
-
-
-COMMANDS: list[click.Command] = [overwrite_command, preflight_command, prompt_command]

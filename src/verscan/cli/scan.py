@@ -93,6 +93,3 @@ def scan_command(
         sys.exit(EXIT_ERROR)
     missing = any(kb.verdict is KBVerdict.MISSING for kb in result.kbs)
     sys.exit(EXIT_FINDINGS if missing else EXIT_CLEAN)
-
-
-COMMANDS: list[click.Command] = [scan_command]
