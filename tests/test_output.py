@@ -47,3 +47,13 @@ def test_csv_keeps_rows_attributable() -> None:
         ["KBs", "323332", ""],
     ]
     assert list(csv.reader(io.StringIO(second)))[1] == ["files", "WINNT/system32/x.dll", "CURRENT"]
+
+
+def test_only_shortenable_columns_are_cut_in_terminal_tables() -> None:
+    long_title = "Application Compatibility Update for Windows XP and Windows Server 2003 " * 2
+    long_path = "WINNT/" + "deep/" * 30 + "file.dll"
+    doc = Document({}, (Table(("title", "path"), [(long_title, long_path)], shorten=("title",)),))
+    text = render(doc, "table")
+    assert long_path in text
+    assert long_title not in text and long_title[:59] + "…" in text
+    assert long_title in render(doc, "csv") and long_title in render(doc, "markdown")

@@ -29,8 +29,6 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-import yaml
-
 from verscan import __version__
 from verscan.copies import backup_folder_kind, backup_kind, fold
 from verscan.errors import InventoryError, SourceError
@@ -263,6 +261,8 @@ def problem_record(p: InventoryProblem) -> dict[str, str]:
 
 def dump_inventory(inv: Inventory, *, yaml_format: bool = False) -> str:
     """The inventory as JSON text (one file per line, so it reads and diffs well), or YAML."""
+    import yaml  # only YAML inventories need it: spare the others its import
+
     if yaml_format:
         data = header_record(inv)
         data["files"] = [file_record(f) for f in inv.files]
@@ -301,6 +301,8 @@ def is_yaml_name(path: str) -> bool:
 def _refuse_aliases(text: str) -> None:
     """Raise YAMLError at the first alias: an inventory has none, and aliases let a small
     file stand for an enormous one (the "billion laughs")."""
+    import yaml  # only YAML inventories need it: spare the others its import
+
     for event in yaml.parse(text, Loader=yaml.SafeLoader):
         if isinstance(event, yaml.AliasEvent):
             line = event.start_mark.line + 1 if event.start_mark else 0
@@ -314,6 +316,8 @@ def load_inventory(path: str | os.PathLike[str]) -> Inventory:
     that is not an inventory this verscan reads: unreadable, not JSON (or YAML),
     truncated, another format, another format version, wrong types.
     """
+    import yaml  # only YAML inventories need it: spare the others its import
+
     name = os.fspath(path)
     try:
         if not stat.S_ISREG(os.stat(name).st_mode):

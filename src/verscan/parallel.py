@@ -19,16 +19,18 @@ from __future__ import annotations
 
 import functools
 import itertools
-import multiprocessing
 import os
 from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from verscan.pe import Status, VersionInfo, read_version_info
 from verscan.systems import file_sha256
+
+if TYPE_CHECKING:
+    import multiprocessing.context
+    from concurrent.futures import Future
 
 CHUNK = 256
 """Paths handed to a worker at once."""
@@ -124,11 +126,15 @@ def _run_chunk(func: Callable[[str], T], chunk: list[str]) -> list[T]:
 
 
 def _context() -> multiprocessing.context.BaseContext:
+    import multiprocessing  # the pool's modules load only when a pool is used
+
     methods = multiprocessing.get_all_start_methods()
     return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
 
 
 def _pooled(func: Callable[[str], T], paths: Iterator[str], workers: int) -> Iterator[T]:
+    from concurrent.futures import ProcessPoolExecutor
+
     chunks = iter(lambda: list(itertools.islice(paths, CHUNK)), [])
     # Two chunks per worker in flight: enough to keep every worker busy while the
     # caller consumes results, few enough that results never pile up.

@@ -10,8 +10,6 @@ import enum
 from typing import NoReturn
 
 from verscan.output.interface import Document, Renderer, Table
-from verscan.output.structured import JsonRenderer, YamlRenderer
-from verscan.output.tabular import CsvRenderer, MarkdownRenderer, TextTableRenderer
 
 __all__ = ["Document", "OutputFormat", "Renderer", "Table", "render"]
 
@@ -30,7 +28,10 @@ class OutputFormat(str, enum.Enum):
     MARKDOWN = "markdown"
 
     def renderer(self) -> Renderer:
-        """The renderer for this format."""
+        """The renderer for this format (its module, and tabulate or PyYAML, load on first use)."""
+        from verscan.output.structured import JsonRenderer, YamlRenderer
+        from verscan.output.tabular import CsvRenderer, MarkdownRenderer, TextTableRenderer
+
         if self is OutputFormat.TABLE:
             return TextTableRenderer()
         if self is OutputFormat.JSON:

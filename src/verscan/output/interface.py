@@ -24,6 +24,8 @@ class Table:
     """Cell values, one sequence per row; None renders as an empty cell."""
     title: str | None = None
     """Heading printed above the table (tabular formats) or used as its key."""
+    shorten: tuple[str, ...] = ()
+    """Columns a terminal table may cut short (long titles); other formats keep them whole."""
 
 
 @dataclass(frozen=True)

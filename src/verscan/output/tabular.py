@@ -15,9 +15,8 @@ def _cell(value: Any) -> Any:
     return "" if value is None else value
 
 
-TERMINAL_CELL = 72
-"""Longest cell the plain-text table shows; longer ones are cut with an ellipsis (the
-structured and CSV formats keep every character)."""
+TERMINAL_CELL = 60
+"""Longest cell the plain-text table shows in a column its table lets it shorten."""
 
 
 def _short(value: Any) -> Any:
@@ -39,7 +38,13 @@ class TextTableRenderer(Renderer):
         for table in doc.tables:
             body = (
                 tabulate(
-                    [[_short(c) if self.shorten else _cell(c) for c in row] for row in table.rows],
+                    [
+                        [
+                            _short(c) if self.shorten and h in table.shorten else _cell(c)
+                            for h, c in zip(table.headers, row)
+                        ]
+                        for row in table.rows
+                    ],
                     headers=list(table.headers),
                     tablefmt=self.style,
                     disable_numparse=True,

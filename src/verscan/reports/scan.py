@@ -91,6 +91,7 @@ def scan_document(result: ScanResult, *, files: bool = False) -> Document:
             ("kb", "title", "verdict", "current", "newer", "outdated", "absent", "other", "reason"),
             kb_rows,
             None if not files else "KBs",
+            shorten=("title",),
         )
     ]
     if files:

@@ -1,0 +1,141 @@
+"""`verscan diff`: two machines, directories or inventories, compared."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+
+from verscan.cli.common import (
+    EXIT_CLEAN,
+    EXIT_ERROR,
+    EXIT_FINDINGS,
+    emit,
+    handle_errors,
+    output_options,
+    warn,
+)
+from verscan.cli.options import (
+    TABULAR_AND_STRUCTURED,
+    follow_option,
+    jobs_option,
+    reading,
+)
+from verscan.cli.scan import open_system
+from verscan.diff import Side, compare_verdicts, diff
+from verscan.errors import SourceError
+from verscan.inventory import (
+    load_inventory,
+    take_inventory,
+)
+from verscan.manifest.load import load_manifests
+from verscan.reports.diff import (
+    diff_document,
+    summary_line,
+    verdict_diff_document,
+    verdict_summary_line,
+)
+from verscan.scan import scan
+
+
+def _side(target: str, *, follow_links: bool, jobs: int | None) -> Side:
+    """A directory (read now) or a saved inventory, as one machine of a comparison."""
+    if os.path.isdir(target):
+        inv = take_inventory(
+            target, label=target, follow_links=follow_links, workers=jobs, wrap=reading
+        )
+        return Side(inv, live=True)
+    if os.path.isfile(target):
+        return Side(load_inventory(target))
+    raise SourceError(f"{target}: no such directory or inventory file")
+
+
+@click.command("diff")
+@click.argument("a", type=click.Path())
+@click.argument("b", type=click.Path())
+@click.option(
+    "--manifests",
+    "-m",
+    "manifest_paths",
+    multiple=True,
+    type=click.Path(),
+    help="Compare the KB verdicts of A and B instead of their files (repeatable).",
+)
+@click.option(
+    "--show-all/--ignore-unchanged",
+    default=False,
+    help="List every file (or KB), not only those that differ.  [default: --ignore-unchanged]",
+)
+@output_options(TABULAR_AND_STRUCTURED)
+@follow_option("A and B (directories)")
+@jobs_option
+@handle_errors
+def diff_command(
+    a: str,
+    b: str,
+    manifest_paths: tuple[str, ...],
+    show_all: bool,
+    fmt: str,
+    output: str | None,
+    force: bool,
+    follow_links: bool,
+    jobs: int | None,
+) -> None:
+    """Compare two machines: A and B are each a directory or an inventory.
+
+    Files are matched by their path relative to each root, without regard to
+    case. A file differs when its version differs (A newer, B newer), when it is
+    on one side only, when it has the same version but another hash or size,
+    or when it is built for another platform. Files that cannot be read are
+    listed and left out; the rest are compared.
+
+    \b
+    Example:
+      verscan diff broken.json healthy.json
+      verscan diff /mnt/srv01/Windows srv02.json --format json
+      verscan diff srv01.json srv02.json -m manifests/
+
+    Exit 0 when the two are the same, 1 when they differ (or some files could
+    not be compared on one side), 2 on usage or input errors.
+    """
+    if manifest_paths:
+        _diff_verdicts(a, b, manifest_paths, show_all, fmt, output, force, follow_links)
+        return
+    side_a = _side(a, follow_links=follow_links, jobs=jobs)
+    side_b = _side(b, follow_links=follow_links, jobs=jobs)
+    result = diff(side_a, side_b)
+    for p in result.problems:
+        where = {"a": "A", "b": "B"}.get(p.side, "A and B")
+        warn(f"{where}: {p.path or '.'}: {p.message}")
+    emit(diff_document(result, show_all=show_all), fmt, output, force)
+    warn(summary_line(result))
+    sys.exit(EXIT_FINDINGS if result.differ else EXIT_CLEAN)
+
+
+def _diff_verdicts(
+    a: str,
+    b: str,
+    manifest_paths: tuple[str, ...],
+    show_all: bool,
+    fmt: str,
+    output: str | None,
+    force: bool,
+    follow_links: bool,
+) -> None:
+    manifests, errors = load_manifests(list(manifest_paths))
+    for error in errors:
+        warn(f"error: {error}")
+    if not manifests:
+        sys.exit(EXIT_ERROR)
+    systems = [open_system(t, follow_links=follow_links) for t in (a, b)]
+    results = [scan(system, manifests) for system in systems]
+    for tag, result in zip("AB", results):
+        for problem in result.problems:
+            warn(f"{tag}: {problem.path}: {problem.message}")
+    compared = compare_verdicts(results[0], results[1], systems[0].label, systems[1].label)
+    emit(verdict_diff_document(compared, show_all=show_all), fmt, output, force)
+    warn(verdict_summary_line(compared))
+    if errors:
+        sys.exit(EXIT_ERROR)
+    sys.exit(EXIT_FINDINGS if compared.differences else EXIT_CLEAN)

@@ -1,0 +1,118 @@
+"""`verscan report`: the fleet view, machines against KBs."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+
+from verscan.atomic import write_atomic
+from verscan.cli.common import (
+    EXIT_CLEAN,
+    EXIT_ERROR,
+    EXIT_FINDINGS,
+    handle_errors,
+    warn,
+)
+from verscan.cli.options import (
+    TABULAR_AND_STRUCTURED,
+)
+from verscan.errors import InventoryError
+from verscan.fleet import build_fleet
+from verscan.inventory import (
+    Inventory,
+    load_inventory,
+)
+from verscan.manifest.load import load_manifests
+from verscan.output import OutputFormat, render
+from verscan.output.html import HtmlRenderer
+from verscan.reports.fleet import fleet_document
+from verscan.reports.fleet import summary_line as fleet_summary_line
+from verscan.verdicts import KBVerdict
+
+_REPORT_FORMATS = (*(f.value for f in TABULAR_AND_STRUCTURED), "html")
+
+
+@click.command("report")
+@click.argument("inventories", nargs=-1, required=True, type=click.Path())
+@click.option(
+    "--manifests",
+    "-m",
+    "manifest_paths",
+    multiple=True,
+    required=True,
+    type=click.Path(),
+    help="A manifest file or a folder of them (repeatable).",
+)
+@click.option(
+    "--format",
+    "-f",
+    "fmt",
+    type=click.Choice(_REPORT_FORMATS, case_sensitive=False),
+    default="table",
+    show_default=True,
+    help="Report format; html is one self-contained page (verdicts coloured, sortable).",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Write the report to FILE (atomically) instead of standard output.",
+)
+@click.option("--force", is_flag=True, help="Replace --output FILE if it exists.")
+@click.option("--title", default="verscan fleet report", show_default=True, help="HTML title.")
+@handle_errors
+def report_command(
+    inventories: tuple[str, ...],
+    manifest_paths: tuple[str, ...],
+    fmt: str,
+    output: str | None,
+    force: bool,
+    title: str,
+) -> None:
+    """The fleet view: each machine (an inventory) against each KB, with the KB's verdict.
+
+    \b
+    Example:
+      verscan report inventories/*.json -m manifests/
+      verscan report srv01.json srv02.json -m manifests/ -f html -o fleet.html
+
+    Exit 0 when no cell is MISSING, 1 when one is, 2 on usage or input errors
+    (an inventory or manifest that cannot be read; the others are reported).
+    """
+    manifests, errors = load_manifests(list(manifest_paths))
+    for error in errors:
+        warn(f"error: {error}")
+    loaded: list[Inventory] = []
+    failed = bool(errors)
+    for path in inventories:
+        try:
+            if os.path.isdir(path):
+                raise InventoryError(
+                    f"{path}: is a folder; take an inventory of it with `verscan inventory`"
+                )
+            loaded.append(load_inventory(path))
+        except InventoryError as exc:
+            warn(f"error: {exc}")
+            failed = True
+    if not loaded or not manifests:
+        sys.exit(EXIT_ERROR)
+    fleet = build_fleet(loaded, manifests)
+    fmt = fmt.lower()
+    if fmt == "html":
+        doc = fleet_document(fleet, views=("machines", "kbs", "reasons"))
+        text = HtmlRenderer(title, [fleet_summary_line(fleet)]).render(doc)
+    elif fmt == OutputFormat.CSV.value:
+        text = render(fleet_document(fleet, views=("machines",)), fmt)
+    else:
+        text = render(fleet_document(fleet, views=("machines", "reasons")), fmt)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        write_atomic(output, text, force=force)
+    warn(fleet_summary_line(fleet))
+    if failed:
+        sys.exit(EXIT_ERROR)
+    sys.exit(EXIT_FINDINGS if fleet.count(KBVerdict.MISSING) else EXIT_CLEAN)
