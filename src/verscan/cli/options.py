@@ -40,7 +40,7 @@ def follow_option(where: str) -> Callable[[F], F]:
     )
 
 
-def reading(items: Iterable[T], count: int) -> Iterable[T]:
+def reading(items: Iterable[T], count: int | None) -> Iterable[T]:
     return progress(items, count, "reading")
 
 
