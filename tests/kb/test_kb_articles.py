@@ -61,6 +61,14 @@ COUNTS: dict[str, tuple[str, int]] = {
     "Q323332.TXT": ("323332", 21),
     "Q326322.TXT": ("326322", 2),
     "Q77048.TXT": ("77048", 42),
+    "Q148479.md": ("148479", 1),
+    "Q238329.md": ("238329", 32),
+    "Q248279.md": ("248279", 6),
+    "Q265170.md": ("265170", 2),
+    "Q265714.md": ("265714", 6),
+    "Q269862.md": ("269862", 11),
+    "Q319936.md": ("319936", 12),
+    "KB981506.md": ("981506", 45),
     "KB251143-seed.txt": ("251143", 0),
     "KB258547-seed.txt": ("258547", 0),
     "KB235978-seed.txt": ("235978", 0),
@@ -284,7 +292,7 @@ def test_negatives_have_no_rows_and_no_problems() -> None:
 
 
 def test_samples_report_no_problems() -> None:
-    for path in sorted(KB_DIR.glob("Q*.TXT")):
+    for path in sorted(KB_DIR.glob("Q*.TXT")) + sorted(KB_DIR.glob("Q*.md")):
         assert read_article(path).problems == (), path.name
 
 

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from verscan.kb import ParsedArticle, parse_article, read_article
+from verscan.kb.align import label_prefix, tokenize
+from verscan.kb.columns import Field
+from verscan.kb.rows import RawRow, fill_block_platforms
 from verscan.manifest.model import FileRow
 
 KB_DIR = Path(__file__).resolve().parents[2] / "fixtures" / "kb"
@@ -169,6 +174,236 @@ class TestPlainText:
         parsed = parse(text)
         assert parsed.manifest.files == ()
         assert "download" in parsed.notes[0].message
+
+
+class TestBlockPlatforms:
+    """A CPU on a block's first row, the rest of the block empty: the CPU is the block's."""
+
+    HEADER = (
+        "  Date        Time    Size     File name     Platform\n"
+        "  ---------------------------------------------------\n"
+    )
+
+    def platforms(self, body: str) -> list[str | None]:
+        return [r.platform for r in rows(self.HEADER + body)]
+
+    def test_bare_cpu_on_the_first_row_marks_its_block(self) -> None:
+        body = (
+            "  10/12/1999  08:44p   36,112  Wlbs.exe      x86\n"
+            "  10/29/1999  02:06p   60,208  Wlbs.sys\n"
+            "  10/12/1999  08:43p  121,744  Ndis.sys\n"
+            "\n"
+            "  10/12/1999  08:43p   51,472  Wlbs.exe      Alpha\n"
+            "  10/29/1999  02:05p  101,104  Wlbs.sys\n"
+        )
+        assert self.platforms(body) == ["x86", "x86", "x86", "alpha", "alpha"]
+
+    def test_the_marker_stops_at_a_blank_line(self) -> None:
+        body = (
+            "  10/12/1999  08:44p   36,112  Wlbs.exe      x86\n"
+            "  10/29/1999  02:06p   60,208  Wlbs.sys\n"
+            "\n"
+            "  10/12/1999  08:43p   51,472  Wlbs.exe\n"
+            "  10/29/1999  02:05p  101,104  Wlbs.sys\n"
+        )
+        assert self.platforms(body) == ["x86", "x86", None, None]
+
+    def test_not_when_other_rows_of_the_block_fill_the_cell(self) -> None:
+        body = (
+            "  10/12/1999  08:44p   36,112  Wlbs.exe      x86\n"
+            "  10/29/1999  02:06p   60,208  Wlbs.sys\n"
+            "  10/12/1999  08:43p  121,744  Ndis.sys      Alpha\n"
+        )
+        assert self.platforms(body) == ["x86", None, "alpha"]
+
+    def test_not_from_the_last_row(self) -> None:
+        body = (
+            "  10/12/1999  08:44p   36,112  Wlbs.exe\n"
+            "  10/29/1999  02:06p   60,208  Wlbs.sys\n"
+            "  10/12/1999  08:43p  121,744  Ndis.sys      Alpha\n"
+        )
+        assert self.platforms(body) == [None, None, "alpha"]
+
+    def test_not_from_an_operating_system(self) -> None:
+        body = (
+            "  10/12/1999  08:44p   36,112  Wlbs.exe      Windows 95\n"
+            "  10/29/1999  02:06p   60,208  Wlbs.sys\n"
+        )
+        got = rows(self.HEADER + body)
+        assert [r.platform for r in got] == [None, None]
+        assert [r.section for r in got] == ["Windows 95", None]
+
+    def test_over_the_heading_cpu(self) -> None:
+        body = (
+            "  10/12/1999  08:44p   36,112  Wlbs.exe      x86\n"
+            "  10/29/1999  02:06p   60,208  Wlbs.sys\n"
+            "\n"
+            "  10/12/1999  08:43p   51,472  Wlbs.exe\n"
+        )
+        text = f"Windows NT 4.0 Alpha\n\n{self.HEADER}{body}"
+        assert [r.platform for r in rows(text)] == ["x86", "x86", "alpha"]
+
+    def test_header_less_rows(self) -> None:
+        text = (
+            "This fix should have the following time stamp:\n\n"
+            "09/16/97  12:08p   128,272 emsui32.dll  Alpha\n"
+            "09/16/97  11:01p 1,652,496 wmsui32.dll\n\n"
+            "09/16/97  11:03p 1,078,032 wmsui32.dll\n"
+        )
+        assert [r.platform for r in rows(text)] == ["alpha", "alpha", None]
+
+    def test_pipe_tables_split_by_empty_rows(self) -> None:
+        text = (
+            "| File name | File version | File size | Platform |\n"
+            "|---|---|---|---|\n"
+            "| A.dll | 1.0.0.1 | 1,000 | x86 |\n"
+            "| B.dll | 1.0.0.1 | 2,000 | |\n"
+            "| | | | |\n"
+            "| C.dll | 1.0.0.1 | 3,000 | |\n"
+        )
+        assert [r.platform for r in rows(text)] == ["x86", "x86", None]
+
+    def test_fill_block_platforms(self) -> None:
+        def raw(line: int, block: int, platform: str = "") -> RawRow:
+            cells = {Field.NAME: f"f{line}.dll", Field.SIZE: "1"}
+            if platform:
+                cells[Field.PLATFORM] = platform
+            return RawRow(line, "", cells, platform="ia64", block=block)
+
+        got = fill_block_platforms(
+            [raw(1, 0, "Alpha"), raw(2, 0), raw(3, 1, "x86"), raw(4, 1, "N/A"), raw(5, 2, "x86")]
+        )
+        assert [r.platform for r in got] == ["ia64", "alpha", "ia64", "ia64", "ia64"]
+
+
+class TestDateOrder:
+    HEADER = (
+        "  Date      Time     Size     File name     Platform\n"
+        "  --------------------------------------------------\n"
+    )
+
+    def test_one_order_per_table(self) -> None:
+        body = (
+            "  21/09/1999  21:59  226,064  Netapi32.dll  Intel\n"
+            "  08/06/2000  02:18  368,912  Netapi32.dll  Alpha\n"
+        )
+        parsed = parse(self.HEADER + body)
+        assert [r.date for r in parsed.manifest.files] == ["1999-09-21", "2000-06-08"]
+        assert any("day first" in n.message and "21/09/1999" in n.message for n in parsed.notes)
+
+    def test_each_table_has_its_own_order(self) -> None:
+        nt = (
+            "  08/14/99  15:54  150,800  Tcpip.sys  x86\n"
+            "  08/06/99  15:53  274,032  Tcpip.sys  Alpha\n"
+        )
+        ce = (
+            "  28/08/01  16:57  752,398  Ip.lib     x86\n"
+            "  08/06/01  16:52  602,798  Ip.lib     x86\n"
+        )
+        text = f"Windows NT\n\n{self.HEADER}{nt}\n\n\nWindows CE\n\n{self.HEADER}{ce}"
+        assert [r.date for r in rows(text)] == [
+            "1999-08-14",
+            "1999-08-06",
+            "2001-08-28",
+            "2001-06-08",
+        ]
+
+    def test_both_orders_in_one_table(self) -> None:
+        body = (
+            "  21/09/1999  21:59  226,064  Netapi32.dll  Intel\n"
+            "  08/14/2000  02:18  368,912  Netapi32.dll  Alpha\n"
+            "  08/06/2000  02:18  368,912  Netapi32.dll  Alpha\n"
+        )
+        parsed = parse(self.HEADER + body)
+        got = [r.date for r in parsed.manifest.files]
+        assert got == ["1999-09-21", "2000-08-14", "2000-08-06"]  # each as it can be read
+        assert not any("day first" in n.message for n in parsed.notes)
+
+    def test_date_and_time_cells(self) -> None:
+        text = (
+            "   File name      Date/Time              Size\n"
+            "   -------------------------------------------\n"
+            "   Vip.386        25/07/97 3:12p         71,754\n"
+            "   Vnetsup.vxd    01/08/97 3:13p         20,000\n"
+        )
+        assert [(r.date, r.time) for r in rows(text)] == [
+            ("1997-07-25", "15:12"),
+            ("1997-08-01", "15:13"),
+        ]
+
+
+class TestCpuModels:
+    def test_windows_ce_platform_cells(self) -> None:
+        text = (
+            "  Date      Time   Size     File Name  Platform\n"
+            "  ----------------------------------------------------\n"
+            "  28/08/01  16:57  752,398  Ip.lib     ARM720 (Debug)\n"
+            "  28/08/01  15:58  853,168  Ip.lib     R3000  (Debug)\n"
+            "  28/08/01  16:04  722,718  Ip.lib     R4100  (Retail)\n"
+            "  28/08/01  16:38  834,326  Ip.lib     PPC403 (Debug)\n"
+            "  28/08/01  15:37  767,984  Ip.lib     SH3    (Debug)\n"
+            "  28/08/01  15:23  532,528  Ip.lib     i486   (Retail)\n"
+        )
+        got = [(r.platform, r.section) for r in rows(text)]
+        assert got == [
+            (None, "ARM720 (Debug)"),
+            ("mips", "R3000 (Debug)"),
+            ("mips", "R4100 (Retail)"),
+            ("ppc", "PPC403 (Debug)"),
+            (None, "SH3 (Debug)"),
+            ("x86", "i486 (Retail)"),
+        ]
+
+
+class TestLabelledLines:
+    """Lines that begin with ``Words:`` are metadata or prose, never rows or problems."""
+
+    def test_after_an_aligned_table(self) -> None:
+        text = (
+            "   File name      Size    Date      Version\n"
+            "   ----------------------------------------\n"
+            "   Dblspace.bin   64,246  09/30/93  6.20\n"
+            "   Additional query words: 6.22 drvspace drvspace.exe\n"
+            "   Keywords          : kbfile drvspace.exe 6.22 09/30/93\n"
+        )
+        parsed = parse(text)
+        assert [r.name for r in parsed.manifest.files] == ["Dblspace.bin"]
+        assert parsed.problems == ()
+
+    def test_after_header_less_rows(self) -> None:
+        text = (
+            "This fix should have the following time stamp:\n\n"
+            "09/16/97  12:08p   128,272 emsui32.dll\n"
+            "Additional query words: emsui32.dll 4.0.1 09/16/97\n"
+        )
+        parsed = parse(text)
+        assert [r.name for r in parsed.manifest.files] == ["emsui32.dll"]
+        assert parsed.problems == ()
+
+    def test_a_row_that_does_not_fit_is_still_a_problem(self) -> None:
+        text = (
+            "   File name      Size    Date      Version\n"
+            "   ----------------------------------------\n"
+            "   Dblspace.bin   64,246  09/30/93  6.20\n"
+            "   Drvspace.bin   64,246  09/30/93  6.22  extra words\n"
+        )
+        assert len(parse(text).problems) == 1
+
+    @pytest.mark.parametrize(
+        ("line", "expected"),
+        [
+            ("Additional query words: 6.22 drvspace drvspace.exe", True),
+            ("Keywords          : kbfile", True),
+            ("NOTE: The Ntoskrnl.exe file version 5.0.2195.6666", True),
+            ("Component: Outlook Web Access", True),
+            ("09/16/97  12:08p   128,272 emsui32.dll", False),
+            ("Dblspace.bin   64,246  09/30/93  6.20", False),
+            ("C:\\Windows\\System32\\Asp.dll  5.0.2195.1", False),
+            ("one two three four five: six", False),  # too long to be a label
+        ],
+    )
+    def test_label_prefix(self, line: str, expected: bool) -> None:
+        assert label_prefix(tokenize(line)) is expected
 
 
 class TestPipes:

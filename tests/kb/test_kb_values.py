@@ -53,6 +53,52 @@ def test_not_dates(text: str) -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
+        ("08/06/2000", "2000-06-08"),
+        ("21/09/1999", "1999-09-21"),
+        ("28/08/01", "2001-08-28"),
+        ("1-2-03", "2003-02-01"),
+        ("08/14/99", "1999-08-14"),  # cannot be day first: read month first
+        ("28-Aug-2001", "2001-08-28"),  # a month name is never reordered
+        ("2001-08-06", "2001-08-06"),
+    ],
+)
+def test_dates_day_first(text: str, expected: str) -> None:
+    assert values.parse_date(text, day_first=True) == expected
+
+
+def test_datetime_day_first() -> None:
+    assert values.parse_datetime("08/06/2000 02:18", day_first=True) == ("2000-06-08", "02:18")
+    assert values.parse_datetime("08/06/2000 02:18") == ("2000-08-06", "02:18")
+
+
+@pytest.mark.parametrize(
+    ("texts", "expected"),
+    [
+        (["21/09/1999", "08/06/2000"], True),  # 21 can only be a day
+        (["08/06/2000", "21/09/1999 21:59"], True),
+        (["28/08/01", "28/08/01"], True),
+        (["08/06/2000", "09/01/2000"], False),  # nothing says: month first
+        (["08/14/99", "08/06/2000"], False),  # 14 can only be a day: month first
+        (["21/09/1999", "08/14/99"], False),  # both orders occur: each date on its own
+        (["28-Aug-2001", "08/06/2000"], False),  # a month name says nothing of the numbers
+        (["2001-08-28"], False),
+        ([], False),
+    ],
+)
+def test_numeric_day_first(texts: list[str], expected: bool) -> None:
+    assert values.numeric_day_first(texts) is expected
+
+
+def test_numeric_date_parts() -> None:
+    assert values.numeric_date_parts("5/17/2000 7:45:31PM") == [(5, 17)]
+    assert values.numeric_date_parts("21 /09/ 1999") == [(21, 9)]  # a wrapped cell
+    assert values.numeric_date_parts("07- Oct-2003") == []
+    assert values.numeric_date_parts("1" * (values.MAX_CELL + 1)) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
         ("13:07", "13:07"),
         (" 9:37", "09:37"),
         ("00:22", "00:22"),
@@ -180,6 +226,23 @@ def test_clean_version(text: str, expected: str | None) -> None:
         ("PPC", "ppc"),
         ("PowerPC", "ppc"),
         ("ARM64", "arm64"),
+        # CPU models give their family; build flavours are not part of the platform.
+        ("R3000  (Debug)", "mips"),
+        ("R4100", "mips"),
+        ("R4300 (Retail)", "mips"),
+        ("PPC403 (Debug)", "ppc"),
+        ("PPC821", "ppc"),
+        ("i486   (Debug)", "x86"),
+        ("i686", "x86"),
+        ("Pentium", "x86"),
+        ("x86 checked", "x86"),
+        ("Alpha (free)", "alpha"),
+        ("x86 free build", "x86"),
+        ("(Debug)", None),
+        ("ARM720 (Debug)", None),  # 32-bit ARM: no manifest platform
+        ("SA1100", None),
+        ("SH3", None),
+        ("SH4 (Retail)", None),
         ("Windows", None),
         ("Windows 98", None),
         ("Windows 98 Second Edition", None),
@@ -190,6 +253,23 @@ def test_clean_version(text: str, expected: str | None) -> None:
 )
 def test_platforms(text: str, expected: str | None) -> None:
     assert values.parse_platform(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("R4100 (Debug)", "R4100 (Debug)"),
+        ("i486 (Retail)", "i486 (Retail)"),
+        ("x86 checked", "x86 checked"),
+        ("x86", None),
+        ("(Alpha)", None),
+        ("x64-based", None),
+        ("ARM720 (Debug)", None),  # no platform: the cell goes to the section whole
+        ("Windows 98", None),
+    ],
+)
+def test_platform_detail(text: str, expected: str | None) -> None:
+    assert values.platform_detail(text) == expected
 
 
 @pytest.mark.parametrize(

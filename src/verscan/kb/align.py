@@ -28,6 +28,7 @@ _NEAR_MAX = 0.4
 _PAREN = re.compile(r"\([^()]{1,40}\)")
 _AMPM = re.compile(r"[AaPp]\.?[Mm]?\.?")
 _SUFFIX = re.compile(r"[A-Za-z]{1,5}")
+_LABEL_WORD = re.compile(r"[A-Za-z][A-Za-z0-9'-]{0,30}")
 
 
 @dataclass(frozen=True)
@@ -265,9 +266,33 @@ def fit(
     return Fit(cells=cells, spans=spans, cost=best[c][n])
 
 
+def label_prefix(toks: Sequence[Token]) -> bool:
+    """A line that begins with a label of one to four words and a colon.
+
+    ``Additional query words: 6.22 drvspace drvspace.exe``, ``Keywords : kbfile``,
+    ``NOTE: The Ntoskrnl.exe file version 5.0...``: metadata or prose that
+    may name files and versions, never a table row (rows begin with a value
+    or a file name).
+    """
+    for k, tok in enumerate(toks[:5]):
+        text = tok.text
+        if text == ":" and k > 0:
+            return True  # "Keywords          : kbfile"
+        if k == 4:
+            return False
+        if text.endswith(":") and _LABEL_WORD.fullmatch(text[:-1]):
+            return True
+        if not _LABEL_WORD.fullmatch(text):
+            return False
+    return False
+
+
 def looks_like_row(toks: Sequence[Token]) -> bool:
-    """A file name next to a date, a size with separators, or a version."""
-    if len(toks) > MAX_TOKENS:
+    """A file name next to a date, a size with separators, or a version.
+
+    Not a line that begins with a label (:func:`label_prefix`).
+    """
+    if len(toks) > MAX_TOKENS or label_prefix(toks):
         return False
     words = [t.text for t in toks]
     if not any(values.is_name_token(w) for w in words):

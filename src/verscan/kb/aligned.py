@@ -2,13 +2,15 @@
 
 The rows under a header (see :mod:`.headers`) are fitted to its columns by
 shape (:mod:`.align`). Inside the table, blank lines separate blocks (a
-platform printed in parentheses on a block's first row applies to the block);
+platform printed in parentheses on a block's first row applies to the block,
+and so does a bare one when the block's other rows leave the cell empty);
 a line of free text under a free column (a wrapped ``Platform`` cell) joins the
 row above; a short line at the table's left edge followed by rows is a label
 that scopes the rows below it (``Pan-Chinese``); a line that looks like a row
-but does not fit is reported as a problem; a bare file name is noted and left
-out. The table ends at a line that is none of these, a new header, or three
-blank lines.
+but does not fit is reported as a problem, unless it begins with a label
+(``Additional query words:``), which makes it prose; a bare file name is noted
+and left out. The table ends at a line that is none of these, a new header, or
+three blank lines.
 """
 
 from __future__ import annotations
@@ -17,7 +19,16 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from verscan.kb import pipes, values
-from verscan.kb.align import Column, Fit, Token, fit, is_typed, looks_like_row, tokenize
+from verscan.kb.align import (
+    Column,
+    Fit,
+    Token,
+    fit,
+    is_typed,
+    label_prefix,
+    looks_like_row,
+    tokenize,
+)
 from verscan.kb.columns import ATTRIBUTES, FREE, Field
 from verscan.kb.doc import MAX_BLANKS, MAX_LINE, Doc
 from verscan.kb.headers import header_columns
@@ -35,6 +46,7 @@ def read_aligned(doc: Doc, start: int, cols: list[Column]) -> int:
     label: str | None = None
     label_platform: str | None = None
     block: str | None = None
+    block_no = 0
     blanks = 0
     i = start + 1
     end = i
@@ -43,6 +55,7 @@ def read_aligned(doc: Doc, start: int, cols: list[Column]) -> int:
         if not line.strip():
             blanks += 1
             block = None
+            block_no += 1
             if blanks > MAX_BLANKS:
                 break
             i += 1
@@ -77,6 +90,7 @@ def read_aligned(doc: Doc, start: int, cols: list[Column]) -> int:
                     cells,
                     section=join_section(section, label),
                     platform=block or label_platform or platform,
+                    block=block_no,
                 )
             )
             spans = dict(got.spans)
@@ -92,6 +106,7 @@ def read_aligned(doc: Doc, start: int, cols: list[Column]) -> int:
             label = " ".join(t.text for t in toks).rstrip(":")
             label_platform = values.platform_in_text(label)
             block = None
+            block_no += 1
             blanks = 0
             i += 1
             continue
@@ -113,6 +128,8 @@ def _fits(line: str, cols: Sequence[Column]) -> Fit | None:
     if len(line) > MAX_LINE:
         return None
     toks = tokenize(line)
+    if label_prefix(toks):
+        return None  # "Additional query words: ...": metadata, not a row
     got = fit(toks, cols)
     if got is None or not _is_row(got, toks):
         return None

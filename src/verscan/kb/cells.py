@@ -276,6 +276,7 @@ class _Table:
         self.label_platform: str | None = None
         self.label_fresh = False  # a label with no row under it yet: it may title the next table
         self.block_platform: str | None = None
+        self.block = 0  # blocks are separated by empty rows, labels and headers
         self.raws: list[RawRow] = []
         self.maybe: list[CellRow] = []
         self.tables: list[tuple[list[RawRow], set[Field]]] = []
@@ -307,7 +308,7 @@ class _Table:
                 )
         if not self.label_fresh:
             self.label = self.label_platform = None
-        self.block_platform = None
+        self.new_block()
 
     def set_label(self, text: str) -> None:
         """A row of one label (``x64-based versions``) scopes the rows below it."""
@@ -315,8 +316,13 @@ class _Table:
         self.label_platform = values.platform_in_text(self.label) or values.parse_platform(
             self.label
         )
-        self.block_platform = None
+        self.new_block()
         self.label_fresh = True
+
+    def new_block(self) -> None:
+        """An empty row, a label or a header ends the current block."""
+        self.block_platform = None
+        self.block += 1
 
     def add(self, row: CellRow, cells: dict[Field, str]) -> None:
         """Take a file row, scoped by the current label and block."""
@@ -328,6 +334,7 @@ class _Table:
             cells=cells,
             section=join_section(self.section, self.label),
             platform=self.block_platform or self.label_platform or self.platform,
+            block=self.block,
         )
         self.raws.append(raw)
         self.label_fresh = False
@@ -358,7 +365,7 @@ def read_cells(
         cells = [" ".join(c.split()) for c in row.cells[:_MAX_CELLS]]
         filled = [c for c in cells if c]
         if not filled:
-            table.block_platform = None
+            table.new_block()
             continue
         fields = header_fields(cells)
         if fields is not None:

@@ -41,6 +41,8 @@ class RawRow:
     """Platform given by the heading or by the first row of the row's block."""
     extra: tuple[str, ...] = field(default=())
     """Scope words found elsewhere in the row (a wrapped label), joined to the section."""
+    block: int = 0
+    """Which block of its table the row is in: blank lines (and label lines) separate blocks."""
 
 
 def join_section(*parts: str | None) -> str | None:
@@ -52,10 +54,12 @@ def join_section(*parts: str | None) -> str | None:
     return SECTION_JOIN.join(out) if out else None
 
 
-def build_row(raw: RawRow, log: Log) -> FileRow | None:
+def build_row(raw: RawRow, log: Log, *, day_first: bool = False) -> FileRow | None:
     """Read a raw row's values into a :class:`FileRow`; ``None`` if it has no file name.
 
     Values that cannot be read are left empty with a note; the row is kept.
+    ``day_first`` reads numeric dates day first (the table's order, see
+    :func:`.values.numeric_day_first`).
     """
     cells = {k: " ".join(v.split()) for k, v in raw.cells.items() if v and v.strip()}
     name_text = cells.get(Field.NAMEPATH) or cells.get(Field.NAME)
@@ -72,7 +76,7 @@ def build_row(raw: RawRow, log: Log) -> FileRow | None:
     platform = _platform(raw, cells, name.hint, scope, log)
     version = _version(raw, cells.get(Field.VERSION), log)
     size = _size(raw, cells.get(Field.SIZE), log)
-    date, time = _when(raw, cells, log)
+    date, time = _when(raw, cells, log, day_first)
 
     sp = values.parse_sp(cells[Field.SP]) if Field.SP in cells else None
     branch = None
@@ -111,7 +115,8 @@ def _platform(
     A filled Platform cell decides on its own: one naming an operating system
     (``Windows 98 Second Edition``) or ``Not applicable`` gives no platform,
     and the heading's CPU is not applied over it. The OS name scopes the row,
-    so it goes to the section.
+    so it goes to the section, as does a CPU model or build flavour printed
+    with the platform (``R4100 (Debug)``).
     """
     text = cells.get(Field.PLATFORM)
     if text:
@@ -120,6 +125,9 @@ def _platform(
             words = text[1:-1].strip() if text.startswith("(") and text.endswith(")") else text
             if words.lower() not in values.NULL_WORDS and words.lower() not in _VAGUE:
                 scope.append(words)
+        else:
+            # A CPU model or build flavour ("R4100 (Debug)") tells builds apart.
+            scope.append(values.platform_detail(text))
         return platform
     if hint:
         hinted = values.parse_platform(hint)
@@ -163,22 +171,24 @@ def _size(raw: RawRow, text: str | None, log: Log) -> int | None:
     return size
 
 
-def _when(raw: RawRow, cells: dict[Field, str], log: Log) -> tuple[str | None, str | None]:
+def _when(
+    raw: RawRow, cells: dict[Field, str], log: Log, day_first: bool = False
+) -> tuple[str | None, str | None]:
     """Date and time from Date, Time or combined Date/Time cells."""
     date = time = None
     both = cells.get(Field.DATETIME)
     if both:
-        parsed = values.parse_datetime(both)
+        parsed = values.parse_datetime(both, day_first=day_first)
         if parsed is None:
             log.note(raw.line, f"date/time {both!r} not understood; left empty", raw.text)
         else:
             date, time = parsed
     text = cells.get(Field.DATE)
     if text:
-        date = values.parse_date(text)
+        date = values.parse_date(text, day_first=day_first)
         if date is None:
             # Some tables print the time in the Date column too.
-            parsed = values.parse_datetime(text)
+            parsed = values.parse_datetime(text, day_first=day_first)
             if parsed is not None:
                 date, time = parsed[0], time or parsed[1]
             elif text.lower() not in values.NULL_WORDS:
@@ -212,8 +222,14 @@ def finish_table(raws: Sequence[RawRow], fields: Iterable[Field], log: Log) -> l
     - A table listing nothing but update packages (``Q277873_W2K_SP2_x86_en.exe``,
       ``WindowsXP-KB123456-x86-ENU.exe``) without versions is a download table,
       not the files an update installs: it is skipped with a note.
+    - Numeric dates are read in one order for the whole table: day first when
+      one of them can only be day first and none only month first
+      (:func:`.values.numeric_day_first`), with a note; else month first.
+    - A CPU in the Platform cell of a block's first row, when every other row
+      of the block leaves the cell empty, applies to the block
+      (:func:`fill_block_platforms`).
     """
-    raws = list(raws)
+    raws = fill_block_platforms(raws)
     if not raws:
         return []
     columns = set(fields)
@@ -227,7 +243,18 @@ def finish_table(raws: Sequence[RawRow], fields: Iterable[Field], log: Log) -> l
                 raws[0].text,
             )
             raws = [_version_to_size(r) for r in raws]
-    rows = [row for row in (build_row(r, log) for r in raws) if row is not None]
+    dates = [r.cells[f] for r in raws for f in (Field.DATE, Field.DATETIME) if r.cells.get(f)]
+    day_first = values.numeric_day_first(dates)
+    if day_first:
+        first = next(d for d in dates if any(a > 12 for a, _ in values.numeric_date_parts(d)))
+        log.note(
+            raws[0].line,
+            f"numeric dates in this table are day first ({first!r}); all read day first",
+            raws[0].text,
+        )
+    rows = [
+        row for row in (build_row(r, log, day_first=day_first) for r in raws) if row is not None
+    ]
     if rows and all(_PACKAGE.fullmatch(r.name) and r.version is None for r in rows):
         log.note(raws[0].line, "table lists update packages to download; not read as files")
         return []
@@ -243,12 +270,13 @@ def _version_to_size(raw: RawRow) -> RawRow:
 
 
 def block_marker(cells: dict[Field, str]) -> str | None:
-    """A platform marker that applies to the rest of the row's block.
+    """A platform marker that applies to the rows after it in its block.
 
     Only the parenthesized form (``(Alpha)`` in the Platform cell or after the
     name) is such a marker: tables that print ``(x86)`` on a block's first row
-    leave the cell empty below it. A bare ``Alpha`` says nothing about the
-    rows around it.
+    leave the cell empty below it. A bare ``Alpha`` marks its block only from
+    the block's first row, and only when the rest of the block leaves the cell
+    empty (:func:`fill_block_platforms`).
     """
     text = cells.get(Field.PLATFORM, "").strip()
     if text.startswith("(") and values.parse_platform(text):
@@ -258,3 +286,33 @@ def block_marker(cells: dict[Field, str]) -> str | None:
     if split and split.hint:
         return values.parse_platform(split.hint)
     return None
+
+
+def fill_block_platforms(raws: Sequence[RawRow]) -> list[RawRow]:
+    """Apply a CPU printed on a block's first row to the rest of the block.
+
+    Tables split into blocks by blank lines often print the platform once,
+    on the block's first row (``10/12/1999  08:44p  36,112  Wlbs.exe  x86``),
+    and leave the cell empty on the rows below it. When the first row's
+    Platform cell names a CPU and every other row of the block leaves the cell
+    empty, those rows take that CPU, in place of the heading's. A block whose
+    other rows fill the cell, or whose first row does not name a CPU (a table
+    that prints ``Alpha`` on its last row only), is left as it is.
+    """
+    out = list(raws)
+    start = 0
+    while start < len(out):
+        end = start + 1
+        while end < len(out) and out[end].block == out[start].block:
+            end += 1
+        platform = values.parse_platform(out[start].cells.get(Field.PLATFORM, ""))
+        rest = range(start + 1, end)
+        if platform and rest and not any(_platform_text(out[k]) for k in rest):
+            for k in rest:
+                out[k] = replace(out[k], platform=platform)
+        start = end
+    return out
+
+
+def _platform_text(raw: RawRow) -> str:
+    return raw.cells.get(Field.PLATFORM, "").strip()

@@ -19,7 +19,7 @@ import re
 from collections.abc import Sequence
 
 from verscan.kb import pipes, values
-from verscan.kb.align import Token, looks_like_row, tokenize
+from verscan.kb.align import Token, label_prefix, looks_like_row, tokenize
 from verscan.kb.cells import CellRow, read_cells, shaped_row
 from verscan.kb.columns import ATTRIBUTES, Field, field_of, is_file_table
 from verscan.kb.doc import MAX_BLANKS, MAX_LINE, Doc
@@ -62,7 +62,7 @@ def shaped_line(line: str) -> dict[Field, str] | None:
     if len(line) > MAX_LINE:
         return None
     toks = tokenize(line)
-    if not 3 <= len(toks) <= 12:
+    if not 3 <= len(toks) <= 12 or label_prefix(toks):
         return None
     return shaped_row(_merge_words(toks))
 
@@ -72,6 +72,7 @@ def read_shaped(doc: Doc, start: int) -> int:
     section, platform = doc.scope(start)
     raws: list[RawRow] = []
     block: str | None = None
+    block_no = 0
     i = start
     end = start
     blanks = 0
@@ -80,6 +81,7 @@ def read_shaped(doc: Doc, start: int) -> int:
         if not line.strip():
             blanks += 1
             block = None
+            block_no += 1
             if blanks > MAX_BLANKS:
                 break
             i += 1
@@ -99,7 +101,14 @@ def read_shaped(doc: Doc, start: int) -> int:
         blanks = 0
         block = block_marker(cells) or block
         raws.append(
-            RawRow(doc.numbers[i], line, cells, section=section, platform=block or platform)
+            RawRow(
+                doc.numbers[i],
+                line,
+                cells,
+                section=section,
+                platform=block or platform,
+                block=block_no,
+            )
         )
         i += 1
         end = i

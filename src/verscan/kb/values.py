@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 MAX_CELL = 300
@@ -27,8 +28,9 @@ _MONTHS = {
 _DMY_NAME = re.compile(r"(\d{1,2})[-\s]([A-Za-z]{3,9})\.?[-\s,]{1,2}(\d{4}|\d{2})")
 # Month name first: Jun 28, 2002 / June 28 2002.
 _MDY_NAME = re.compile(r"([A-Za-z]{3,9})\.?\s(\d{1,2}),?\s(\d{4})")
-# Numeric: 09-25-1998, 7/29/97, 5/17/2000 (US order, as the articles print them).
-# Never with dots: "4.10.1998" is a Windows 98 version, not a date.
+# Numeric: 09-25-1998, 7/29/97, 5/17/2000 (US order, as most articles print them;
+# see numeric_day_first for tables printed day first). Never with dots:
+# "4.10.1998" is a Windows 98 version, not a date.
 _NUMERIC = re.compile(r"(\d{1,2})([/-])(\d{1,2})\2(\d{4}|\d{2})")
 # ISO: 2016-10-05, 2016/10/05.
 _ISO = re.compile(r"(\d{4})([/-])(\d{1,2})\2(\d{1,2})")
@@ -76,6 +78,21 @@ _PLATFORM_WORDS = {
 }  # fmt: skip
 """Words that name a CPU platform, lower case, and the manifest's name for each."""
 
+# CPU models that name their platform's family: the MIPS R-series (R3000,
+# R4100, R4300), PowerPC models (PPC403, PPC821), Intel's x86 line (i486,
+# Pentium). Windows CE tables list their builds by model.
+_CPU_MODELS = (
+    (re.compile(r"r\d{4,5}"), "mips"),
+    (re.compile(r"ppc\s?\d{3,4}"), "ppc"),
+    (re.compile(r"i[3-6]86|pentium(?:\s?(?:pro|mmx|ii|iii|4))?"), "x86"),
+)
+# Build flavours after (or before) a CPU: "R3000 (Debug)", "x86 checked", "Alpha free build".
+_BUILD_QUALIFIER = re.compile(
+    r"\(\s?(?:debug|retail|checked|free|chk|fre)(?:\s?build)?\s?\)"
+    r"|\b(?:debug|retail|checked|free|chk|fre)(?:\s?build)?\b",
+    re.IGNORECASE,
+)
+
 _BRANCHES = ("GDR", "QFE", "LDR", "WOW")
 # "SP6a" keeps its letter; the "G" of "SP2GDR" is the branch, not part of the SP.
 _SP = re.compile(r"(?:SP|SERVICE\s?PACK\s?)(\d{1,2})(a(?![A-Za-z]))?|(RTM)", re.IGNORECASE)
@@ -108,20 +125,29 @@ def _iso(year: int | None, month: int, day: int) -> str | None:
         return None
 
 
-def parse_date(text: str) -> str | None:
+def _unwrap(text: str) -> str | None:
+    """A cell's text with blanks collapsed and closed up around date separators."""
+    s = _clean(text)
+    if not s:
+        return None
+    # A wrapped cell leaves blanks around the separators: "07- Oct-2003".
+    return re.sub(r"\s?([-/])\s?", r"\1", s)
+
+
+def parse_date(text: str, *, day_first: bool = False) -> str | None:
     """A table date as ``YYYY-MM-DD``, or ``None`` when ``text`` is not a date.
 
     Reads ``28-Jun-2002``, ``07- Oct-2003`` (a date broken by a line wrap),
     ``10-JUN-2001``, ``20-Sep-01``, ``28 Jun 2002``, ``Jun 28, 2002``,
     ``09-25-1998``, ``7/29/97``, ``2016-10-05``. Numeric dates are month first,
-    as the English articles print them, unless the first number cannot be a
-    month (``25/09/1998``).
+    as most English articles print them, or day first with ``day_first`` (the
+    order a whole table prints, see :func:`numeric_day_first`); either way a
+    date that cannot be read in that order is read in the other
+    (``25/09/1998``).
     """
-    s = _clean(text)
+    s = _unwrap(text)
     if not s:
         return None
-    # A wrapped cell leaves blanks around the separators: "07- Oct-2003".
-    s = re.sub(r"\s?([-/])\s?", r"\1", s)
     m = _DMY_NAME.fullmatch(s)
     if m:
         month = _MONTHS.get(m.group(2).lower())
@@ -140,9 +166,45 @@ def parse_date(text: str) -> str | None:
     m = _NUMERIC.fullmatch(s)
     if m:
         first, second = int(m.group(1)), int(m.group(3))
-        month, day = (second, first) if first > 12 >= second else (first, second)
+        month, day = (second, first) if day_first else (first, second)
+        if month > 12 >= day:
+            month, day = day, month  # the other order is the only possible one
         return _iso(_year(m.group(4)), month, day)
     return None
+
+
+def numeric_date_parts(text: str) -> list[tuple[int, int]]:
+    """The first two numbers of each numeric date in a cell (``21/09/1999`` → ``(21, 9)``).
+
+    For a Date or a Date/Time cell; dates with a month name or a four-digit
+    year first say nothing about the order of the numbers and are left out.
+    """
+    s = _unwrap(text)
+    if not s:
+        return []
+    parts: list[tuple[int, int]] = []
+    for word in s.split(" "):
+        m = _NUMERIC.fullmatch(word)
+        if m:
+            parts.append((int(m.group(1)), int(m.group(3))))
+    return parts
+
+
+def numeric_day_first(texts: Iterable[str]) -> bool:
+    """Whether a table's numeric dates are printed day first.
+
+    They are when one of them can only be read day first (its first number is
+    over 12: ``21/09/1999``) and none can only be read month first (its second
+    number over 12). Then ``08/06/2000`` in the same table is 8 June, not
+    August 6. Otherwise the order is month first, the usual one, and a date
+    that cannot be month first is still read day first on its own.
+    """
+    day = month = False
+    for text in texts:
+        for first, second in numeric_date_parts(text):
+            day = day or first > 12
+            month = month or second > 12
+    return day and not month
 
 
 def parse_time(text: str) -> str | None:
@@ -170,19 +232,20 @@ def parse_time(text: str) -> str | None:
     return f"{hour:02d}:{minute:02d}"
 
 
-def parse_datetime(text: str) -> tuple[str | None, str | None] | None:
+def parse_datetime(text: str, *, day_first: bool = False) -> tuple[str | None, str | None] | None:
     """A combined ``Date/Time`` cell as ``(date, time)``; ``None`` if it holds no date.
 
     ``5/17/2000 7:45:31PM`` → ``("2000-05-17", "19:45")``; the time may come
     first (``12:00p 10/13/95``) or be missing (then it is ``None``). An ISO
-    timestamp with ``T`` (``2016-10-05T04:12:00``) is read too.
+    timestamp with ``T`` (``2016-10-05T04:12:00``) is read too. ``day_first``
+    is as for :func:`parse_date`.
     """
     s = _clean(text)
     if not s:
         return None
     s = s.replace("T", " ", 1) if re.fullmatch(r"\d{4}-\d\d-\d\dT[\d:.]+Z?", s) else s
     s = s.rstrip("Z")
-    whole = parse_date(s)
+    whole = parse_date(s, day_first=day_first)
     if whole is not None:
         return whole, None
     words = s.split(" ")
@@ -191,10 +254,10 @@ def parse_datetime(text: str) -> tuple[str | None, str | None] | None:
     # Try every split into a date part and a time part, either way round.
     for cut in range(1, len(words)):
         head, tail = " ".join(words[:cut]), " ".join(words[cut:])
-        date, time = parse_date(head), parse_time(tail)
+        date, time = parse_date(head, day_first=day_first), parse_time(tail)
         if date is not None and time is not None:
             return date, time
-        date, time = parse_date(tail), parse_time(head)
+        date, time = parse_date(tail, day_first=day_first), parse_time(head)
         if date is not None and time is not None:
             return date, time
     return None
@@ -271,20 +334,45 @@ def parse_platform(text: str) -> str | None:
 
     ``I386``, ``x86``, ``Intel``, ``(x86)`` → ``x86``; ``Alpha``, ``ALPHA`` →
     ``alpha``; ``IA-64``, ``Itanium`` → ``ia64``; ``x64``, ``AMD64``,
-    ``x64-based`` → ``x64``; ``MIPS``; ``PPC``, ``PowerPC``; ``ARM64``. Operating
-    system names (``Windows 98``, ``Windows``) are not CPU platforms and give
-    ``None``: Windows 9x ran only on x86, but the tables that name them list
-    16-bit and VxD files whose headers carry no PE machine type to compare.
+    ``x64-based`` → ``x64``; ``MIPS``; ``PPC``, ``PowerPC``; ``ARM64``. A build
+    flavour (``(Debug)``, ``(Retail)``, ``checked``, ``free``) is not part of
+    the platform; CPU models give their family (``R4100`` → ``mips``,
+    ``PPC821`` → ``ppc``, ``i486``, ``Pentium`` → ``x86``). CPUs without a
+    manifest platform (``ARM720``, ``SA1100``, ``SH3``) give ``None``, as do
+    operating system names (``Windows 98``, ``Windows``): Windows 9x ran only on
+    x86, but the tables that name them list 16-bit and VxD files whose headers
+    carry no PE machine type to compare.
     """
     s = _clean(text)
     if not s:
         return None
+    s = " ".join(_BUILD_QUALIFIER.sub(" ", s).split())
     key = s.lower().strip("()[]. ")
     key = re.sub(r"[-\s]?based$", "", key)
     found = _PLATFORM_WORDS.get(key) or _PLATFORM_WORDS.get(key.replace(" ", ""))
     if found:
         return found
+    for pattern, platform in _CPU_MODELS:
+        if pattern.fullmatch(key):
+            return platform
     return None
+
+
+def platform_detail(text: str) -> str | None:
+    """What a Platform cell says beyond its platform: a CPU model or a build flavour.
+
+    ``R4100 (Debug)`` → ``R4100 (Debug)`` (the platform is ``mips``; the cell
+    tells builds of one file apart); ``x86``, ``(Alpha)``, ``x64-based`` and
+    cells that name no platform → ``None``.
+    """
+    s = _clean(text)
+    if not s or parse_platform(s) is None:
+        return None
+    key = s.lower().strip("()[]. ")
+    key = re.sub(r"[-\s]?based$", "", key)
+    if _PLATFORM_WORDS.get(key) or _PLATFORM_WORDS.get(key.replace(" ", "")):
+        return None
+    return s
 
 
 def platform_in_text(text: str) -> str | None:
