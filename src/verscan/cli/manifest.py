@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import sys
 
@@ -11,6 +12,7 @@ from verscan.atomic import write_atomic
 from verscan.cli.common import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, handle_errors, warn
 from verscan.errors import ArticleError, ManifestError, OutputError, SourceError
 from verscan.kb import read_article
+from verscan.manifest.check import without_duplicates
 from verscan.manifest.dump import dump_manifest
 from verscan.manifest.lint import lint_file
 from verscan.manifest.load import find_manifest_files
@@ -96,6 +98,12 @@ def build_command(
         for note in parsed.notes:
             warn(f"{article}:{note.line}: note: {note.message}")
         manifest = parsed.manifest
+        rows, repeats = without_duplicates(manifest.files)
+        for index in repeats:
+            row = manifest.files[index]
+            what = f"{row.name} {row.version}" if row.version else row.name
+            warn(f"{article}: note: {what} is listed twice alike; kept once")
+        manifest = dataclasses.replace(manifest, files=rows)
         if not manifest.files:
             if not allow_empty:
                 warn(f"{article}: no file table found; nothing written (--allow-empty writes one)")

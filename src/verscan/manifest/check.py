@@ -182,7 +182,7 @@ class _Checker:
             if row is None:
                 valid = False
                 continue
-            identity = _identity(row)
+            identity = row_identity(row)
             if identity in first_line:
                 self.report(
                     item,
@@ -294,7 +294,7 @@ class _Checker:
         return int(digits)
 
 
-def _identity(row: FileRow) -> tuple[object, ...]:
+def row_identity(row: FileRow) -> tuple[object, ...]:
     """What makes two rows the same requirement: Windows names and folders ignore case.
 
     Only rows that agree in every field are duplicates: articles list one file
@@ -319,3 +319,19 @@ def _identity(row: FileRow) -> tuple[object, ...]:
         row.min_version,
         row.sha256,
     )
+
+
+def without_duplicates(rows: Sequence[FileRow]) -> tuple[tuple[FileRow, ...], list[int]]:
+    """The rows with exact repeats (by :func:`row_identity`) left out, and the 0-based
+    positions of the rows left out: a manifest lists each requirement once."""
+    seen: set[tuple[object, ...]] = set()
+    kept: list[FileRow] = []
+    dropped: list[int] = []
+    for i, row in enumerate(rows):
+        identity = row_identity(row)
+        if identity in seen:
+            dropped.append(i)
+        else:
+            seen.add(identity)
+            kept.append(row)
+    return tuple(kept), dropped
