@@ -9,7 +9,7 @@ judged too when asked for, but never count towards a KB's verdict.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from verscan.branches import choose_row
@@ -97,15 +97,24 @@ def _index(manifests: Sequence[Manifest]) -> dict[str, list[_Want]]:
     return index
 
 
+Wrap = Callable[[Iterator[Copy | WalkProblem]], Iterable[Copy | WalkProblem]]
+"""Wraps the copies as they are found: how the CLI adds a progress indicator."""
+
+
 def scan(
-    system: System, manifests: Sequence[Manifest], *, include_backups: bool = False
+    system: System,
+    manifests: Sequence[Manifest],
+    *,
+    include_backups: bool = False,
+    wrap: Wrap | None = None,
 ) -> ScanResult:
     """Judge ``system`` against every manifest in one pass."""
     index = _index(manifests)
     per_kb: list[list[FileResult]] = [[] for _ in manifests]
     found_names: list[set[str]] = [set() for _ in manifests]
     problems: list[WalkProblem] = []
-    for item in system.find(index.__contains__, include_backups=include_backups):
+    found = system.find(index.__contains__, include_backups=include_backups)
+    for item in found if wrap is None else wrap(found):
         if isinstance(item, WalkProblem):
             problems.append(item)
             continue

@@ -14,6 +14,7 @@ from verscan.cli.common import (
     emit,
     handle_errors,
     output_options,
+    progress,
     warn,
 )
 from verscan.errors import SourceError
@@ -84,7 +85,12 @@ def scan_command(
     if not manifests and errors:
         sys.exit(EXIT_ERROR)
     system = open_system(target, follow_links=follow_links)
-    result = scan(system, manifests, include_backups=include_backups)
+    result = scan(
+        system,
+        manifests,
+        include_backups=include_backups,
+        wrap=lambda copies: progress(copies, None, "scanning"),
+    )
     for problem in result.problems:
         warn(f"{problem.path}: {problem.message}")
     emit(scan_document(result, files=show_files), fmt, output, force)
