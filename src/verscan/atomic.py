@@ -13,6 +13,7 @@ import os
 import tempfile
 from pathlib import Path
 
+from verscan.encoding import ENCODE_ERRORS
 from verscan.errors import OutputError
 
 
@@ -23,7 +24,7 @@ def write_atomic(path: str | os.PathLike[str], data: str | bytes, *, force: bool
         raise OutputError(f"{dest}: is a directory")
     if not force and (dest.exists() or dest.is_symlink()):
         raise OutputError(f"{dest}: exists (use --force to replace it)")
-    payload = data.encode("utf-8") if isinstance(data, str) else data
+    payload = data.encode("utf-8", ENCODE_ERRORS) if isinstance(data, str) else data
     folder = dest.parent if str(dest.parent) else Path(".")
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".tmp", dir=folder)

@@ -7,10 +7,13 @@ command starts without loading the others (the KB parser, the HTML report, ...).
 from __future__ import annotations
 
 import importlib
+import io
+import sys
 
 import click
 
 from verscan import __version__
+from verscan.encoding import ENCODE_ERRORS
 
 COMMANDS: dict[str, str] = {
     "info": "verscan.cli.info:info_command",
@@ -52,3 +55,15 @@ def main() -> None:
     Exit codes: 0 clean, 1 findings (missing fixes, unreadable files, downgrades),
     2 usage or input errors.
     """
+    _tolerant_streams()
+
+
+def _tolerant_streams() -> None:
+    """Let stdout and stderr print any file name rather than raise UnicodeEncodeError.
+
+    A name that is not valid UTF-8 is written as the bytes it was (as ``--output``
+    files have it); a strict stream (a UTF-8 locale's stdout) would refuse it.
+    """
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper) and stream.errors == "strict":
+            stream.reconfigure(errors=ENCODE_ERRORS)

@@ -26,19 +26,27 @@ Decisions on the ambiguous cases:
   (bare names, name-only tables such as "NIC Driver Name / New Files"), noted;
   ``dir`` listings; hash tables (a SHA-256 column of a real file table fills
   ``sha256``); download tables and tables of update packages only; prose
-  (``SHELL32.DLL  version 4.00.955  dated 9/30/96``); label lines inside a
-  table (``Pan-Chinese``), which scope the rows below them; wrapped cells,
-  joined to their row.
+  (``SHELL32.DLL  version 4.00.955  dated 9/30/96``) and lines that begin
+  with a label (``Additional query words: 6.22 drvspace.exe``, ``Keywords :``);
+  label lines inside a table (``Pan-Chinese``), which scope the rows below
+  them; wrapped cells, joined to their row.
 - **Platform**: a Platform cell that names a CPU gives it; one that names an
   operating system (``Windows 98 Second Edition``, ``Windows``) or says ``Not
   applicable`` gives none, and the heading's CPU is not put over it (an OS
   name goes to the section instead, as a Locale cell does). Windows 9x ran on
   x86 only, but the files those tables list are 16-bit or VxD files with no PE
-  machine type to check. A ``(Alpha)`` marker in parentheses on a block's first
-  row applies to the block (until a blank line); a bare ``Alpha`` applies to
-  its row only. Rows without a Platform value take the CPU their heading or
-  introducing sentence names (``For all supported x64-based versions``,
-  ``timestamp for Windows NT Alpha:``), if it names exactly one.
+  machine type to check. A build flavour (``(Debug)``, ``(Retail)``,
+  ``checked``, ``free``) is not part of the CPU, and CPU models give their
+  family (``R4100`` → mips, ``PPC821`` → ppc, ``i486`` → x86); the cell as
+  printed goes to the section, to tell the builds apart. CPUs the manifest has
+  no name for (``ARM720``, ``SH3``) give none. A ``(Alpha)`` marker in
+  parentheses on a block's first row applies to the block (until a blank
+  line); a bare ``Alpha`` on a block's first row does too when every other
+  row of the block leaves the cell empty, and elsewhere applies to its row
+  only (a table that prints it on its last row). Rows without a Platform
+  value take the CPU their heading or introducing sentence names (``For all
+  supported x64-based versions``, ``timestamp for Windows NT Alpha:``), if it
+  names exactly one.
 - **Section**: the nearest heading between the previous table and this one
   (underlined, ``IIS 5.0:``, a stand-alone short line, a Markdown or HTML
   heading); else the scope the introducing sentence names (``Service Pack 2
@@ -51,6 +59,10 @@ Decisions on the ambiguous cases:
   ``A.03.01``, ``1.00/1.00``) are kept as printed with a note; ``N/A`` and
   ``Not applicable`` are ``None``. A Version column whose values are all
   dotted thousands (``1.854.736``) in a table without a Size column holds sizes.
+- **Date**: ``YYYY-MM-DD``. Numeric dates are month first (``7/29/97``),
+  unless a table's dates are day first: one of them can only be read so
+  (``21/09/1999``) and none can only be month first; then all of that table's
+  are (``08/06/2000`` is 8 June), with a note.
 - **Size**: bytes only; ``685 KB`` and ``1.79 MB`` give ``None`` and a note.
 - **Service pack and branch**: ``sp_requirement`` from an SP requirement
   column, else from the branch (``SP2QFE`` gives SP2 and QFE); ``RTM`` is kept.
@@ -65,6 +77,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 
 from verscan.errors import ArticleError
 from verscan.kb import csvlist, html, identity
@@ -73,7 +86,11 @@ from verscan.kb.source import Kind, decode, detect, unwrap_mhtml
 from verscan.kb.text import read_text
 from verscan.manifest.model import Manifest
 
-__all__ = ["ParsedArticle", "Problem", "parse_article", "read_article"]
+__all__ = ["MAX_ARTICLE_BYTES", "ParsedArticle", "Problem", "parse_article", "read_article"]
+
+MAX_ARTICLE_BYTES = 16 * 1024 * 1024
+"""Largest article file read: saved KB pages and Microsoft's CSV file lists are far smaller,
+and parsing takes time in proportion to the size."""
 
 _KB_ARG = re.compile(r"\s*(?:KB|Q)?\s*(\d{1,9})\s*", re.IGNORECASE)
 
@@ -141,11 +158,22 @@ def read_article(path: str | os.PathLike[str], *, kb: str | None = None) -> Pars
     """
     name = os.fspath(path)
     try:
-        with open(name, "rb") as handle:
-            data = handle.read()
+        # O_NONBLOCK: opening a FIFO must not wait for a writer; it is refused below.
+        fd = os.open(name, os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as handle:
+            mode = os.fstat(fd).st_mode
+            if not stat.S_ISREG(mode):
+                kind = "is a directory" if stat.S_ISDIR(mode) else "not a regular file"
+                raise ArticleError(f"cannot read {name}: {kind}")
+            data = handle.read(MAX_ARTICLE_BYTES + 1)
     except OSError as exc:
         reason = exc.strerror or exc.__class__.__name__
         raise ArticleError(f"cannot read {name}: {reason}") from exc
+    if len(data) > MAX_ARTICLE_BYTES:
+        limit = MAX_ARTICLE_BYTES // (1024 * 1024)
+        raise ArticleError(
+            f"cannot read {name}: larger than {limit} MiB; an article is far smaller"
+        )
     text = decode(data)
     if text is None:
         raise ArticleError(f"cannot read {name}: not a text file")

@@ -137,6 +137,9 @@ def _read_pe(name: str, size: int, head: bytes, read: Reader) -> VersionInfo:
         head = read(e_lfanew, HEAD_READ)
         hbase = e_lfanew
     base = e_lfanew - hbase
+    if base + _FILE_HEADER.size > len(head):
+        # Fewer bytes than the size said: the file was cut short while it was being read.
+        raise _Broken(f"file ends inside the PE header ({hbase + len(head)} bytes read)")
     sig, machine, nsections, _, _, _, opt_size, _ = _FILE_HEADER.unpack_from(head, base)
     if sig != b"PE\x00\x00":
         if sig[:2] in (b"NE", b"LE", b"LX"):
@@ -238,7 +241,10 @@ def _directory(read: Reader, rsrc: int, offset: int, size: int, known: dict[str,
     count = named + ids
     if count > MAX_DIR_ENTRIES or at + _DIR.size + count * _ENTRY.size > size:
         raise _Broken(f"resource directory claims {count} entries, more than the file holds", known)
-    return read(at + _DIR.size, count * _ENTRY.size)
+    entries = read(at + _DIR.size, count * _ENTRY.size)
+    if len(entries) < count * _ENTRY.size:  # the file shrank while it was being read
+        raise _Broken("resource directory lies past the end of the file", known)
+    return entries
 
 
 def _find_version(
