@@ -10,6 +10,7 @@ character the encoding cannot hold as a backslash escape, and nothing raises.
 from __future__ import annotations
 
 import codecs
+import re
 
 ENCODE_ERRORS = "verscan-keep-bytes"
 """The name of the codec error handler registered by this module."""
@@ -29,3 +30,17 @@ def _keep_bytes(exc: UnicodeError) -> tuple[bytes, int]:
 
 
 codecs.register_error(ENCODE_ERRORS, _keep_bytes)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def escape_surrogates(json_text: str) -> str:
+    """JSON text with lone surrogates written as ``\\udcXX`` escapes.
+
+    Lone surrogates stand for the bytes of file names that are not valid UTF-8
+    (``os.fsdecode`` keeps them as U+DC80-U+DCFF); ``json.dumps(ensure_ascii=False)``
+    leaves them raw, which no UTF-8 encoder accepts. Outside strings JSON is ASCII,
+    so every surrogate is inside a string; escaped, it loads back to the same name.
+    """
+    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", json_text)

@@ -32,6 +32,7 @@ from typing import Any, TypeVar
 
 from verscan import __version__
 from verscan.copies import backup_folder_kind, backup_kind, fold
+from verscan.encoding import escape_surrogates
 from verscan.errors import InventoryError, SourceError
 from verscan.parallel import FileRead, default_workers, inspect_all
 from verscan.pe import Status, StringTable, VersionInfo
@@ -43,6 +44,8 @@ FORMAT = "verscan-inventory"
 """The value of an inventory's ``format`` key."""
 FORMAT_VERSION = 1
 """The inventory format version this verscan writes and reads."""
+MAX_INVENTORY_BYTES = 256 << 20
+"""Largest inventory read: 100,000 files take about 76 MB; a larger file is refused unread."""
 HASHES = ("sha256",)
 """Hash algorithms an inventory can record."""
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -297,7 +300,7 @@ def dump_inventory(inv: Inventory, *, yaml_format: bool = False) -> str:
         out.write("\n  ]" if not first else "]")
         out.write(",\n" if key == "files" else "\n")
     out.write("}\n")
-    return out.getvalue()
+    return escape_surrogates(out.getvalue())
 
 
 def is_yaml_name(path: str) -> bool:
@@ -329,11 +332,19 @@ def load_inventory(path: str | os.PathLike[str]) -> Inventory:
     import yaml  # only YAML inventories need it: spare the others its import
 
     name = os.fspath(path)
+    too_big = InventoryError(
+        f"{name}: not an inventory: larger than {MAX_INVENTORY_BYTES >> 20} MiB"
+    )
     try:
-        if not stat.S_ISREG(os.stat(name).st_mode):
+        st = os.stat(name)
+        if not stat.S_ISREG(st.st_mode):
             raise InventoryError(f"{name}: not a regular file")
+        if st.st_size > MAX_INVENTORY_BYTES:
+            raise too_big
         with open(name, "rb") as fh:
-            raw = fh.read()
+            raw = fh.read(st.st_size)  # read(n) reserves n bytes: ask for what is there
+            if fh.read(1):
+                raise InventoryError(f"{name}: not an inventory: it grew while being read")
     except OSError as exc:
         raise InventoryError(f"{name}: cannot read: {exc.strerror or exc}") from exc
     try:
@@ -352,6 +363,8 @@ def load_inventory(path: str | os.PathLike[str]) -> Inventory:
         except yaml.YAMLError as exc:
             detail = " ".join(str(exc).split())
             raise InventoryError(f"{name}: not an inventory: YAML error: {detail}") from exc
+        except RecursionError as exc:
+            raise InventoryError(f"{name}: not an inventory: nested too deeply") from exc
     else:
         try:
             data = json.loads(text)
@@ -363,6 +376,8 @@ def load_inventory(path: str | os.PathLike[str]) -> Inventory:
             raise InventoryError(f"{name}: not an inventory: {why}") from exc
         except RecursionError as exc:
             raise InventoryError(f"{name}: not an inventory: nested too deeply") from exc
+        except ValueError as exc:  # an integer too long to convert, and the like
+            raise InventoryError(f"{name}: not an inventory: {exc}") from exc
     return parse_inventory(data, name)
 
 
@@ -484,7 +499,9 @@ class _Parser:
             file_flags=_opt_int(obj, "file_flags", where),
             translations=translations,
             tables=tables,
-            language=_opt_str(obj, "language", where),
+            # The chosen table decides the language; a stored key that disagrees
+            # (a hand-edited file) would not survive being written back.
+            language=tables[chosen].key if chosen is not None else _opt_str(obj, "language", where),
             error=_opt_str(obj, "error", where),
             strings=dict(tables[chosen].strings) if chosen is not None else {},
         )

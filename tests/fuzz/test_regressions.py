@@ -42,10 +42,6 @@ def test_pe_file_cut_while_read(name: str, error: str, monkeypatch: pytest.Monke
     assert info.size == ORIGINAL_SIZE
 
 
-PENDING = "inventory.py: the loader lets this escape; see fixtures/fuzz/README.md"
-
-
-@pytest.mark.xfail(strict=True, reason=PENDING)
 @pytest.mark.parametrize("name", ["huge-integer.json", "deep-nesting.yaml"])
 def test_inventory_faults_are_inventory_errors(name: str) -> None:
     path = REGRESSIONS / "inventory" / name
@@ -53,10 +49,6 @@ def test_inventory_faults_are_inventory_errors(name: str) -> None:
         load_inventory(path)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="inventory.py: strings are loaded without a language, written back as none",
-)
 def test_inventory_with_table_but_no_language_writes_back_the_same(tmp_path: Path) -> None:
     inv = load_inventory(REGRESSIONS / "inventory" / "table-without-language.json")
     again = tmp_path / "again.json"
@@ -64,10 +56,6 @@ def test_inventory_with_table_but_no_language_writes_back_the_same(tmp_path: Pat
     assert load_inventory(again) == inv
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="kb parser: control characters reach the manifest; see fixtures/fuzz/README.md",
-)
 def test_built_manifest_of_a_hostile_article_loads(tmp_path: Path) -> None:
     manifest = tmp_path / "KB999999.yaml"
     runner = CliRunner()

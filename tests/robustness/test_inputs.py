@@ -115,7 +115,6 @@ def test_refused_at_once(command: str, what: str, tmp_path: Path) -> None:
     assert len([line for line in run.stderr.splitlines() if "error" in line]) <= 2
 
 
-@pytest.mark.xfail(strict=True, reason="inventory.py: load_inventory reads a file of any size")
 def test_inventory_size_is_capped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A huge file given as an inventory is refused without reading it all into memory."""
     path = KINDS["1 GiB sparse file"](tmp_path)

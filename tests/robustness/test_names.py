@@ -97,10 +97,6 @@ def test_warnings_name_the_file(tree: Path) -> None:
     assert "broken\\udcff.dll: not_pe: not a PE file" in run.stderr
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="inventory.py: dump_inventory writes such names as raw bytes, which is not JSON",
-)
 def test_inventory_of_names_that_are_not_utf8(tree: Path, tmp_path: Path) -> None:
     out = tmp_path / "inventory.json"
     taken = run_program("inventory", tree, "--output", out, env=STRICT)

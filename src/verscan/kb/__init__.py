@@ -80,7 +80,7 @@ import re
 import stat
 
 from verscan.errors import ArticleError
-from verscan.kb import csvlist, html, identity
+from verscan.kb import csvlist, html, identity, values
 from verscan.kb.result import Log, ParsedArticle, Problem
 from verscan.kb.source import Kind, decode, detect, unwrap_mhtml
 from verscan.kb.text import read_text
@@ -133,11 +133,12 @@ def parse_article(
     number = number or identity.kb_from_name(source)
     if number is None:
         raise ArticleError(f"no KB number found in {where}; give one with --kb")
+    products = (values.visible(p) for p in identity.products_from_text(lines))
     manifest = Manifest(
         kb=number,
-        title=title,
+        title=" ".join(values.visible(title).split()) or None if title else None,
         source=source,
-        products=identity.products_from_text(lines),
+        products=tuple(p for p in products if p.strip()),
         files=tuple(rows),
     )
     return ParsedArticle(

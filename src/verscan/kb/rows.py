@@ -16,7 +16,7 @@ from verscan.kb import values
 from verscan.kb.columns import Field
 from verscan.kb.result import Log
 from verscan.manifest.model import FileRow
-from verscan.manifest.rules import version_problem
+from verscan.manifest.rules import name_problem, path_problem, version_problem
 
 SECTION_JOIN = " / "
 """How a table's heading and a row's own scope (locale, OS name) are joined."""
@@ -61,7 +61,8 @@ def build_row(raw: RawRow, log: Log, *, day_first: bool = False) -> FileRow | No
     ``day_first`` reads numeric dates day first (the table's order, see
     :func:`.values.numeric_day_first`).
     """
-    cells = {k: " ".join(v.split()) for k, v in raw.cells.items() if v and v.strip()}
+    cells = {k: " ".join(values.visible(v).split()) for k, v in raw.cells.items() if v}
+    cells = {k: v for k, v in cells.items() if v}
     name_text = cells.get(Field.NAMEPATH) or cells.get(Field.NAME)
     name = values.split_name(name_text) if name_text else None
     if name is None:
@@ -72,7 +73,12 @@ def build_row(raw: RawRow, log: Log, *, day_first: bool = False) -> FileRow | No
     if ext and "." not in file_name and ext.lower() not in values.NULL_WORDS:
         file_name = f"{file_name}.{ext.lstrip('.')}"
 
-    scope: list[str | None] = [raw.section, *raw.extra]
+    refused = name_problem(file_name)
+    if refused is not None:
+        log.problem(raw.line, f"not a file name: {refused}", raw.text)
+        return None
+
+    scope: list[str | None] = [values.visible(s) if s else s for s in (raw.section, *raw.extra)]
     platform = _platform(raw, cells, name.hint, scope, log)
     version = _version(raw, cells.get(Field.VERSION), log)
     size = _size(raw, cells.get(Field.SIZE), log)
@@ -89,7 +95,7 @@ def build_row(raw: RawRow, log: Log, *, day_first: bool = False) -> FileRow | No
     locale = cells.get(Field.LOCALE)
     if locale and locale.lower() not in values.NULL_WORDS:
         scope.append(locale)
-    path = name.path or _path(cells.get(Field.PATH))
+    path = _safe_path(raw, name.path or _path(cells.get(Field.PATH)), log)
     sha256 = values.parse_sha256(cells[Field.SHA256]) if Field.SHA256 in cells else None
 
     return FileRow(
@@ -316,3 +322,19 @@ def fill_block_platforms(raws: Sequence[RawRow]) -> list[RawRow]:
 
 def _platform_text(raw: RawRow) -> str:
     return raw.cells.get(Field.PLATFORM, "").strip()
+
+
+_DRIVE = re.compile(r"^[A-Za-z]:[\\/]*")
+
+
+def _safe_path(raw: RawRow, path: str | None, log: Log) -> str | None:
+    """A folder hint a manifest can hold: relative (a drive letter is dropped, as the
+    hint matches folders under any scanned root), or none with a note."""
+    if not path:
+        return None
+    relative = _DRIVE.sub("", path)
+    refused = path_problem(relative) if relative else "empty"
+    if refused is not None:
+        log.note(raw.line, f"folder {path!r} left out: {refused}", raw.text)
+        return None
+    return relative

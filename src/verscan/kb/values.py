@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -503,3 +504,22 @@ def split_name(text: str) -> Name | None:
     if parse_date(s) or parse_time(s) or is_version_token(s):
         return None
     return Name(name=s, path=path, hint=hint)
+
+
+_INVISIBLE = frozenset(("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"))
+
+
+def visible(text: str) -> str:
+    """``text`` without control and invisible format characters (tabs become spaces).
+
+    Articles from the web or a compromised machine may carry terminal escapes,
+    bidirectional overrides or zero-width marks; none belongs in a manifest, and
+    the manifest format refuses them.
+    """
+    if text.isascii() and text.isprintable():
+        return text
+    return "".join(
+        " " if ch == "\t" else ch
+        for ch in text
+        if ch == "\t" or unicodedata.category(ch) not in _INVISIBLE
+    )
