@@ -38,6 +38,11 @@ class WalkProblem:
     message: str
     """What happened, in a few words."""
 
+    @property
+    def fault(self) -> bool:
+        """Whether something could not be read (a link left alone as asked is not a fault)."""
+        return self.message != NOT_FOLLOWED
+
 
 NOT_FOLLOWED = "symbolic link, not followed (use --follow-links)"
 

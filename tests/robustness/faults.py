@@ -29,6 +29,8 @@ UNREADABLE = "unreadable"
 CORRUPT = "corrupt"
 """The file is read, and found damaged."""
 BENIGN = "benign"
+LINK = "link"
+"""A symbolic link the walk leaves alone (no --follow-links): reported, not a fault."""
 """Nothing is wrong: the file must be read like any other."""
 
 Setup = Callable[[Path, pytest.MonkeyPatch], None]
@@ -222,8 +224,8 @@ def huge_sparse_file(tree: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 FAULTS = [
     Fault("permission denied (file)", UNREADABLE, permission_denied_file, "Permission denied"),
     Fault("permission denied (folder)", WALK, permission_denied_folder, "Permission denied"),
-    Fault("broken symbolic link", WALK, broken_link, VICTIM),
-    Fault("symbolic link loop", WALK, link_loop, VICTIM),
+    Fault("broken symbolic link", LINK, broken_link, VICTIM),
+    Fault("symbolic link loop", LINK, link_loop, VICTIM),
     Fault("file vanishes before it is read", UNREADABLE, vanished, "No such file or directory"),
     Fault("file shrinks while it is read", CORRUPT, shrinking, VICTIM),
     Fault("name not UTF-8", BENIGN, non_utf8_name, None),
@@ -231,6 +233,6 @@ FAULTS = [
     Fault("path longer than 4096 bytes", WALK, deep_path, "File name too long"),
     Fault("FIFO", WALK, fifo, "FIFO, not read"),
     Fault("character device", WALK, char_device, "character device, not read"),
-    Fault("link to /dev/zero", WALK, link_to_dev_zero, VICTIM),
+    Fault("link to /dev/zero", LINK, link_to_dev_zero, VICTIM),
     Fault("8 GiB sparse file", BENIGN, huge_sparse_file, None),
 ]

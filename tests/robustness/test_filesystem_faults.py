@@ -18,6 +18,7 @@ from tests.robustness.faults import (
     BENIGN,
     CORRUPT,
     FAULTS,
+    LINK,
     UNREADABLE,
     WALK,
     Fault,
@@ -34,14 +35,15 @@ from tests.robustness.helpers import (
 )
 
 # The exit codes each command documents for a tree with this kind of fault (and a sentinel
-# whose KB is installed). scan decides on KBs alone and preflight on the files it could
-# compare: paths they could not read are listed on stderr but leave the exit code alone.
+# whose KB is installed): every command says, by exit code 1 (2 for preflight's files it
+# had to compare), that something was skipped.
 EXIT = {
-    "info": {WALK: 1, UNREADABLE: 1, CORRUPT: 1, BENIGN: 0},
-    "scan": {WALK: 0, UNREADABLE: 0, CORRUPT: 0, BENIGN: 0},
-    "inventory": {WALK: 1, UNREADABLE: 1, CORRUPT: 0, BENIGN: 0},
-    "diff": {WALK: 1, UNREADABLE: 1, CORRUPT: 1, BENIGN: 1},  # the clean twin has no victim
-    "preflight": {WALK: 0, UNREADABLE: 2, CORRUPT: 2, BENIGN: 0},
+    "info": {WALK: 1, UNREADABLE: 1, CORRUPT: 1, BENIGN: 0, LINK: 0},
+    "scan": {WALK: 1, UNREADABLE: 1, CORRUPT: 1, BENIGN: 0, LINK: 0},
+    "inventory": {WALK: 1, UNREADABLE: 1, CORRUPT: 0, BENIGN: 0, LINK: 0},
+    # the clean twin has no victim
+    "diff": {WALK: 1, UNREADABLE: 1, CORRUPT: 1, BENIGN: 1, LINK: 1},
+    "preflight": {WALK: 1, UNREADABLE: 2, CORRUPT: 2, BENIGN: 0, LINK: 0},
 }
 
 
@@ -104,14 +106,14 @@ def test_several_faults_at_once(
     tree = make_tree(tmp_path / "tree")
     work = tmp_path / "work"
     make_source(work / "source")
-    for n, fault in enumerate(f for f in FAULTS if f.kind == WALK):
+    for n, fault in enumerate(f for f in FAULTS if f.kind in (WALK, LINK)):
         folder = system32(tree) / f"case{n}"
         folder.mkdir()
         (folder / "WINNT" / "system32").mkdir(parents=True)
         fault.setup(folder, monkeypatch)
     run = run_command(command, tree, work)
     assert sentinel_reported(command, run)
-    for n in range(sum(f.kind == WALK for f in FAULTS)):
+    for n in range(sum(f.kind in (WALK, LINK) for f in FAULTS)):
         assert f"case{n}" in run.stderr, run.stderr
 
 

@@ -29,7 +29,7 @@ from tests.robustness.helpers import (
     verscan_program,
 )
 
-EXIT = {"info": 1, "scan": 0, "inventory": 1, "diff": 1, "preflight": 2}
+EXIT = {"info": 1, "scan": 1, "inventory": 1, "diff": 1, "preflight": 2}
 
 
 def _unprivileged_prefix() -> list[str] | None:

@@ -80,7 +80,7 @@ def info_command(
             missing = True
         elif isinstance(item, WalkProblem):
             warn(f"{item.path}: {item.message}")
-            failed = True
+            failed = failed or item.fault
         else:
             info = reader(item.path)
             if info.status is Status.NOT_PE and not item.named and not pe_named(item.name):

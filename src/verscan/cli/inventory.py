@@ -28,6 +28,7 @@ from verscan.inventory import (
 )
 from verscan.pe import Status
 from verscan.reports.inventory import summary_line as inventory_summary_line
+from verscan.walk import WalkProblem
 
 
 @click.command("inventory")
@@ -95,4 +96,5 @@ def inventory_command(
     for f in unread:
         warn(f"{f.info.path}: unreadable: {f.info.error}")
     warn(inventory_summary_line(inv, output))
-    sys.exit(EXIT_FINDINGS if inv.problems or unread else EXIT_CLEAN)
+    faults = [p for p in inv.problems if WalkProblem(p.rel, p.message).fault]
+    sys.exit(EXIT_FINDINGS if faults or unread else EXIT_CLEAN)

@@ -135,8 +135,9 @@ def preflight_command(
       verscan preflight fixtures/preflight/sp fixtures/preflight/system
       verscan preflight /mnt/sp3/i386 /mnt/c/WINDOWS --format json -o plan.json
 
-    Exit 0 when nothing would be downgraded, 1 when a file would be, 2 on an
-    error (a missing folder, a damaged file or cabinet in SOURCE or TARGET).
+    Exit 0 when nothing would be downgraded, 1 when a file would be or when
+    folders or files of the trees could not be walked, 2 on an error (a missing
+    folder, a damaged file or cabinet in SOURCE or TARGET).
     """
     planner = Planner(source, target, include_backups=include_backups, follow_links=follow_links)
     plan = planner.plan()
@@ -154,7 +155,8 @@ def preflight_command(
     warn(preflight_summary(plan))
     if plan.failures:
         sys.exit(EXIT_ERROR)
-    sys.exit(EXIT_FINDINGS if plan.downgrades else EXIT_CLEAN)
+    skipped = any(p.fault for p in plan.problems)
+    sys.exit(EXIT_FINDINGS if plan.downgrades or skipped else EXIT_CLEAN)
 
 
 _UNANSWERED = (Reply.NOT_FOUND, Reply.UNKNOWN, Reply.AMBIGUOUS)

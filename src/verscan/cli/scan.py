@@ -22,7 +22,7 @@ from verscan.manifest.load import load_manifests
 from verscan.reports.scan import scan_document, summary_line
 from verscan.scan import scan
 from verscan.systems import DirectorySystem, System
-from verscan.verdicts import KBVerdict
+from verscan.verdicts import FileVerdict, KBVerdict
 
 
 def open_system(target: str, *, follow_links: bool = False) -> System:
@@ -76,8 +76,9 @@ def scan_command(
       verscan scan fixtures/systems/win2000-sp4 -m manifests/
       verscan scan /mnt/c -m manifests/ --files --format json -o report.json
 
-    Exit 0 when no KB is MISSING, 1 when one is, 2 on usage or input errors
-    (a missing TARGET, a manifest that fails lint).
+    Exit 0 when no KB is MISSING, 1 when one is or when files or folders of
+    TARGET could not be read (the verdicts may then be incomplete), 2 on usage
+    or input errors (a missing TARGET, a manifest that fails lint).
     """
     manifests, errors = load_manifests(list(manifest_paths))
     for error in errors:
@@ -98,4 +99,10 @@ def scan_command(
     if errors:
         sys.exit(EXIT_ERROR)
     missing = any(kb.verdict is KBVerdict.MISSING for kb in result.kbs)
-    sys.exit(EXIT_FINDINGS if missing else EXIT_CLEAN)
+    # Verdicts from a tree that could not be read whole may be wrong: say so.
+    skipped = any(p.fault for p in result.problems) or any(
+        f.verdict is FileVerdict.UNREADABLE and f.backup is None
+        for kb in result.kbs
+        for f in kb.files
+    )
+    sys.exit(EXIT_FINDINGS if missing or skipped else EXIT_CLEAN)
