@@ -12,6 +12,7 @@ documentation; pefile is the reference parser the tests compare against.
 
 from __future__ import annotations
 
+import codecs
 import os
 import stat
 import struct
@@ -21,6 +22,8 @@ from verscan.pe.record import MACHINES, Status, StringTable, VersionInfo
 from verscan.versions import Fixed, from_ms_ls
 
 RT_VERSION = 16
+WINDOW = 4096
+"""Bytes read ahead for the resource directory (and often the version block behind it)."""
 HEAD_READ = 4096
 """Bytes read first: DOS header, PE header and section table of nearly every file."""
 MAX_VERSION_BLOCK = 0x10000
@@ -52,6 +55,29 @@ Reader = Callable[[int, int], bytes]
 """``read(offset, length)``: up to ``length`` bytes at ``offset`` (fewer at the end)."""
 
 
+class _Window:
+    """Positioned reads through one small read-ahead window.
+
+    The resource directory's levels, and often the version block, lie within a
+    few KiB of each other: one read serves them all.
+    """
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+        self.start = 0
+        self.buf = b""
+
+    def read(self, offset: int, length: int) -> bytes:
+        """Up to ``length`` bytes at ``offset`` (fewer at the end of the file)."""
+        start, buf = self.start, self.buf
+        if start <= offset and offset + length <= start + len(buf):
+            return buf[offset - start : offset - start + length]
+        if length >= WINDOW:
+            return os.pread(self.fd, length, offset)
+        self.start, self.buf = offset, os.pread(self.fd, WINDOW, offset)
+        return self.buf[:length]
+
+
 def read_version_info(path: str | os.PathLike[str]) -> VersionInfo:
     """Read the PE headers and version resource of the file at ``path``.
 
@@ -71,9 +97,7 @@ def read_version_info(path: str | os.PathLike[str]) -> VersionInfo:
             kind = "a directory" if stat.S_ISDIR(st.st_mode) else "not a regular file"
             return VersionInfo(name, Status.UNREADABLE, error=kind)
 
-        def pread(offset: int, length: int) -> bytes:
-            return os.pread(fd, length, offset)
-
+        pread = _Window(fd).read
         try:
             return _read(name, st.st_size, pread)
         except OSError as exc:
@@ -111,6 +135,9 @@ def _read(name: str, size: int, read: Reader) -> VersionInfo:
         return VersionInfo(name, Status.CORRUPT, size=size, error=str(exc.args[0]), **partial)  # type: ignore[arg-type]
 
 
+_TEXT_BYTES = bytes(range(32, 127)) + b"\t\n\r"
+
+
 def _not_pe_reason(head: bytes) -> str:
     if head[:4] == b"\x7fELF":
         return "not a PE file (ELF binary)"
@@ -120,7 +147,7 @@ def _not_pe_reason(head: bytes) -> str:
         return "not a PE file (compressed with COMPRESS.EXE)"
     if head[:4] == b"PK\x03\x04":
         return "not a PE file (ZIP archive)"
-    if all(32 <= b < 127 or b in (9, 10, 13) for b in head[:512]):
+    if not head[:512].translate(None, _TEXT_BYTES):
         return "not a PE file (text)"
     return "not a PE file (no MZ signature)"
 
@@ -221,8 +248,9 @@ def _sections(
     out = []
     if section_alignment < 0x1000:
         section_alignment = file_alignment
-    for i in range(count):
-        _, vsize, va, rawsize, raw, *_ = _SECTION.unpack_from(head, table + i * _SECTION.size)
+    for _, vsize, va, rawsize, raw, *_ in _SECTION.iter_unpack(
+        head[table : table + count * _SECTION.size]
+    ):
         if file_alignment >= 0x200:
             raw -= raw % 0x200
         if section_alignment and va % section_alignment:
@@ -285,6 +313,9 @@ def _align4(n: int) -> int:
     return (n + 3) & ~3
 
 
+_dec = codecs.utf_16_le_decode
+
+
 def _key(block: bytes, at: int, end: int) -> tuple[str, int]:
     """The NUL-terminated UTF-16 key at ``at`` and the offset just past its terminator."""
     i = block.find(b"\x00\x00", at, end)
@@ -292,8 +323,28 @@ def _key(block: bytes, at: int, end: int) -> tuple[str, int]:
         i = block.find(b"\x00\x00", i + 1, end)
     if i == -1:
         stop = end - ((end - at) & 1)
-        return block[at:stop].decode("utf-16-le", "replace"), end
-    return block[at:i].decode("utf-16-le", "replace"), i + 2
+        return _dec(block[at:stop], "replace")[0], end
+    return _dec(block[at:i], "replace")[0], i + 2
+
+
+def _strings(block: bytes, start: int, end: int) -> dict[str, str]:
+    """The String blocks of a StringTable in ``block[start:end]``, by key, in file order.
+
+    The same walk as :func:`_children`, without building a tuple per child: string
+    tables are most of the work per file.
+    """
+    out = {}
+    at = (start + 3) & ~3
+    unpack = _BLOCK.unpack_from
+    while at + 6 <= end:
+        length, vlen, _ = unpack(block, at)
+        if length < 6:
+            break
+        cend = min(at + length, end)
+        key, after = _key(block, at + 6, cend)
+        out[key] = _key(block, (after + 3) & ~3, cend)[0] if vlen else ""
+        at = (at + length + 3) & ~3
+    return out
 
 
 def _children(block: bytes, start: int, end: int) -> list[tuple[int, int, int, int, str, int]]:
@@ -309,12 +360,6 @@ def _children(block: bytes, start: int, end: int) -> list[tuple[int, int, int, i
         out.append((at, child_end, value_length, typ, key, _align4(after)))
         at = _align4(at + length)
     return out
-
-
-def _string_value(block: bytes, at: int, end: int) -> str:
-    """A String block's value: UTF-16 up to its NUL (or the block's end)."""
-    text, _ = _key(block, at, end)
-    return text
 
 
 def _parse_version_block(
@@ -356,10 +401,7 @@ def _parse_version_block(
         if c_key == "StringFileInfo":
             for t_start, t_end, _, _, t_key, t_value in _children(block, c_value, c_end):
                 del t_start
-                strings: dict[str, str] = {}
-                for _, s_end, s_vlen, _, s_key, s_value in _children(block, t_value, t_end):
-                    strings[s_key] = _string_value(block, s_value, s_end) if s_vlen else ""
-                tables.append(StringTable(t_key, strings))
+                tables.append(StringTable(t_key, _strings(block, t_value, t_end)))
         elif c_key == "VarFileInfo":
             for _, v_end, v_vlen, _, v_key, v_value in _children(block, c_value, c_end):
                 if v_key != "Translation":
