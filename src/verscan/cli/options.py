@@ -30,7 +30,10 @@ jobs_option = click.option(
     "-j",
     type=click.IntRange(min=1),
     default=None,
-    help="Processes reading files (default: one per core; large trees only).",
+    help=(
+        "Processes reading files, for trees over 10,000 files (default: one per core "
+        "on more than two cores or when hashing, else one)."
+    ),
 )
 
 
