@@ -17,12 +17,13 @@ from verscan.cli.common import (
     warn,
 )
 from verscan.output import OutputFormat
-from verscan.pe import Status, VersionInfo, read_version_info, read_with_pefile
+from verscan.pe import Status, VersionInfo, read_version_info
 from verscan.pe.record import pe_named
 from verscan.reports.info import info_document
 from verscan.walk import MissingPath, WalkProblem, expand_paths
 
-ENGINES = {"verscan": read_version_info, "pefile": read_with_pefile}
+ENGINES = ("pefile", "verscan")
+"""verscan's own reader, or pefile (imported only when chosen)."""
 
 
 @click.command("info")
@@ -40,7 +41,7 @@ ENGINES = {"verscan": read_version_info, "pefile": read_with_pefile}
 @click.option("--follow-links", is_flag=True, help="Follow symbolic links inside folders.")
 @click.option(
     "--engine",
-    type=click.Choice(sorted(ENGINES)),
+    type=click.Choice(ENGINES),
     default="verscan",
     show_default=True,
     help="Parser: verscan's own reader, or pefile (the slower reference, for cross-checks).",
@@ -69,7 +70,11 @@ def info_command(
     Exit 0 when every file was read, 1 when some were not PE files, broken or
     unreadable (each is listed on stderr), 2 when a path does not exist.
     """
-    reader = ENGINES[engine]
+    reader = read_version_info
+    if engine == "pefile":
+        from verscan.pe.reference import read_with_pefile
+
+        reader = read_with_pefile
     infos: list[VersionInfo] = []
     missing = failed = False
     not_pe = 0
