@@ -20,6 +20,8 @@ from verscan.cli.options import (
     TABULAR_AND_STRUCTURED,
     follow_option,
     jobs_option,
+    load_manifest_args,
+    manifests_option,
     reading,
 )
 from verscan.cli.scan import open_system
@@ -29,7 +31,6 @@ from verscan.inventory import (
     load_inventory,
     take_inventory,
 )
-from verscan.manifest.load import load_manifests
 from verscan.reports.diff import (
     diff_document,
     summary_line,
@@ -54,13 +55,8 @@ def _side(target: str, *, follow_links: bool, jobs: int | None) -> Side:
 @click.command("diff")
 @click.argument("a", type=click.Path())
 @click.argument("b", type=click.Path())
-@click.option(
-    "--manifests",
-    "-m",
-    "manifest_paths",
-    multiple=True,
-    type=click.Path(),
-    help="Compare the KB verdicts of A and B instead of their files (repeatable).",
+@manifests_option(
+    "Compare the KB verdicts of A and B instead of their files (repeatable).", required=False
 )
 @click.option(
     "--show-all/--ignore-unchanged",
@@ -123,9 +119,7 @@ def _diff_verdicts(
     force: bool,
     follow_links: bool,
 ) -> None:
-    manifests, errors = load_manifests(list(manifest_paths))
-    for error in errors:
-        warn(f"error: {error}")
+    manifests, errors = load_manifest_args(manifest_paths)
     if not manifests:
         sys.exit(EXIT_ERROR)
     systems = [open_system(t, follow_links=follow_links) for t in (a, b)]

@@ -1,18 +1,19 @@
-"""Options and helpers shared by the commands that walk trees or read inventories."""
+"""Options and helpers shared by the commands that walk trees, read inventories or manifests."""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from verscan.cli.common import (
-    progress,
-)
+from verscan.cli.common import progress, warn
 from verscan.errors import OutputError
 from verscan.output import OutputFormat
+
+if TYPE_CHECKING:
+    from verscan.manifest.model import Manifest
 
 TABULAR_AND_STRUCTURED = (
     OutputFormat.TABLE,
@@ -51,3 +52,29 @@ def refuse_existing(output: str, force: bool) -> None:
     """Fail before a long walk, not after it, when the output may not be replaced."""
     if not force and (os.path.exists(output) or os.path.islink(output)):
         raise OutputError(f"{output}: exists (use --force to replace it)")
+
+
+def manifests_option(help_text: str, *, required: bool = True) -> Callable[[F], F]:
+    """``--manifests/-m`` (repeatable), as ``manifest_paths``."""
+    return click.option(
+        "--manifests",
+        "-m",
+        "manifest_paths",
+        multiple=True,
+        required=required,
+        type=click.Path(),
+        help=help_text,
+    )
+
+
+MANIFESTS_HELP = "A manifest file or a folder of them (repeatable)."
+
+
+def load_manifest_args(paths: Iterable[str]) -> tuple[list[Manifest], bool]:
+    """The manifests named, and whether any failed to load (each failure is warned)."""
+    from verscan.manifest.load import load_manifests  # spare the other commands YAML
+
+    manifests, errors = load_manifests(list(paths))
+    for error in errors:
+        warn(f"error: {error}")
+    return manifests, bool(errors)

@@ -16,7 +16,10 @@ from verscan.cli.common import (
     warn,
 )
 from verscan.cli.options import (
+    MANIFESTS_HELP,
     TABULAR_AND_STRUCTURED,
+    load_manifest_args,
+    manifests_option,
 )
 from verscan.errors import InventoryError
 from verscan.fleet import build_fleet
@@ -24,7 +27,6 @@ from verscan.inventory import (
     Inventory,
     load_inventory,
 )
-from verscan.manifest.load import load_manifests
 from verscan.output import OutputFormat, render
 from verscan.output.html import HtmlRenderer
 from verscan.reports.fleet import fleet_document
@@ -36,15 +38,7 @@ _REPORT_FORMATS = (*(f.value for f in TABULAR_AND_STRUCTURED), "html")
 
 @click.command("report")
 @click.argument("inventories", nargs=-1, required=True, type=click.Path())
-@click.option(
-    "--manifests",
-    "-m",
-    "manifest_paths",
-    multiple=True,
-    required=True,
-    type=click.Path(),
-    help="A manifest file or a folder of them (repeatable).",
-)
+@manifests_option(MANIFESTS_HELP)
 @click.option(
     "--format",
     "-f",
@@ -82,11 +76,9 @@ def report_command(
     Exit 0 when no cell is MISSING, 1 when one is, 2 on usage or input errors
     (an inventory or manifest that cannot be read; the others are reported).
     """
-    manifests, errors = load_manifests(list(manifest_paths))
-    for error in errors:
-        warn(f"error: {error}")
+    manifests, errors = load_manifest_args(manifest_paths)
     loaded: list[Inventory] = []
-    failed = bool(errors)
+    failed = errors
     for path in inventories:
         try:
             if os.path.isdir(path):

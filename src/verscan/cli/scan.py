@@ -17,8 +17,8 @@ from verscan.cli.common import (
     progress,
     warn,
 )
+from verscan.cli.options import MANIFESTS_HELP, load_manifest_args, manifests_option
 from verscan.errors import SourceError
-from verscan.manifest.load import load_manifests
 from verscan.reports.scan import scan_document, summary_line
 from verscan.scan import scan
 from verscan.systems import DirectorySystem, System
@@ -38,15 +38,7 @@ def open_system(target: str, *, follow_links: bool = False) -> System:
 
 @click.command("scan")
 @click.argument("target", type=click.Path())
-@click.option(
-    "--manifests",
-    "-m",
-    "manifest_paths",
-    multiple=True,
-    required=True,
-    type=click.Path(),
-    help="A manifest file or a folder of them (repeatable).",
-)
+@manifests_option(MANIFESTS_HELP)
 @output_options()
 @click.option("--files", "show_files", is_flag=True, help="Add one line per file copy.")
 @click.option(
@@ -80,9 +72,7 @@ def scan_command(
     TARGET could not be read (the verdicts may then be incomplete), 2 on usage
     or input errors (a missing TARGET, a manifest that fails lint).
     """
-    manifests, errors = load_manifests(list(manifest_paths))
-    for error in errors:
-        warn(f"error: {error}")
+    manifests, errors = load_manifest_args(manifest_paths)
     if not manifests and errors:
         sys.exit(EXIT_ERROR)
     system = open_system(target, follow_links=follow_links)
