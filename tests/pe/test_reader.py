@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import PE
+from tests.fuzz.pe_layout import Spec, VersionSpec, build_pe
 from verscan.pe import Status, read_version_info, read_version_info_bytes
 
 # file: (platform, PE format, fixed FileVersion, fixed ProductVersion, string FileVersion,
@@ -191,3 +192,55 @@ def test_permission_denied(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> N
     info = read_version_info(PE / "iischema_x86.dll")
     assert info.status is Status.UNREADABLE
     assert info.error == "Permission denied"
+
+
+# -- strings beyond the Basic Multilingual Plane, and broken UTF-16 ----------------------------
+
+_SNOWMAN = "\u2603".encode("utf-16-le")  # stands in for a code unit written afterwards
+
+
+def _image(strings: tuple[tuple[str, str], ...], units: tuple[bytes, ...] = ()) -> bytes:
+    """A PE image whose one table holds ``strings``; each snowman then becomes the next unit."""
+    version = VersionSpec(
+        fixed=(0xFEEF04BD, 0x10000, 0x10002, 0x30004, 0x10002, 0x30004, 0x3F, 0, 4, 2, 0, 0, 0),
+        tables=(("040904b0", strings),),
+        translations=((0x0409, 1200),),
+    )
+    data, _ = build_pe(Spec(0x14C, False, ((16, ((1, (0x0409,)),)),), version))
+    for unit in units:
+        at = data.index(_SNOWMAN)
+        data = data[:at] + unit + data[at + 2 :]
+    return data
+
+
+def test_characters_beyond_the_bmp_are_read_whole() -> None:
+    """A surrogate pair is one character, and the strings after it are found where they lie."""
+    strings = (
+        ("Comments", "clef \U0001d11e and \U0001f600"),
+        ("\U0001f4e6Name", "x"),
+        ("FileVersion", "1.2.3.4"),
+    )
+    info = read_version_info_bytes(_image(strings), "astral.dll")
+    assert info.status is Status.OK
+    assert info.strings == dict(strings)
+    assert info.file_version == (1, 2, 3, 4)
+
+
+@pytest.mark.parametrize(
+    ("unit", "where"),
+    [
+        (b"\x3d\xd8", "end"),  # a high surrogate with nothing after it
+        (b"\x3d\xd8", "middle"),  # a high surrogate followed by an ordinary character
+        (b"\x00\xdc", "middle"),  # a low surrogate with no high one before it
+    ],
+)
+def test_lone_surrogates_become_replacement_characters(unit: bytes, where: str) -> None:
+    value = "ab\u2603" if where == "end" else "a\u2603b"
+    strings = (("Comments", value), ("FileVersion", "1.2.3.4"), ("ProductName", "Widget"))
+    info = read_version_info_bytes(_image(strings, (unit,)), "lone.dll")
+    assert info.status is Status.OK
+    assert info.strings == {
+        "Comments": value.replace("\u2603", "\ufffd"),
+        "FileVersion": "1.2.3.4",
+        "ProductName": "Widget",
+    }

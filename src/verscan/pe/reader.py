@@ -12,8 +12,8 @@ documentation; pefile is the reference parser the tests compare against.
 
 from __future__ import annotations
 
-import codecs
 import os
+import re
 import stat
 import struct
 from collections.abc import Callable
@@ -40,6 +40,9 @@ _FILE_HEADER = struct.Struct(
     "<4sHHIIIHH"
 )  # Signature, Machine, NumberOfSections, ..., SizeOfOptionalHeader, Characteristics
 _SECTION = struct.Struct("<8sIIIIIIHHI")
+_SECTION_PLACE = struct.Struct("<8xIIII16x")  # VirtualSize, VirtualAddress, SizeOfRawData, Pointer
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0)
+"""O_NONBLOCK: opening a FIFO for reading must not wait for a writer."""
 _DIR = struct.Struct("<IIHHHH")  # Characteristics, TimeDateStamp, Major, Minor, Named, Id
 _ENTRY = struct.Struct("<II")
 _DATA_ENTRY = struct.Struct("<IIII")  # OffsetToData (RVA), Size, CodePage, Reserved
@@ -85,25 +88,33 @@ def read_version_info(path: str | os.PathLike[str]) -> VersionInfo:
     says what happened. Special files (FIFOs, devices, sockets) are not read,
     since reading them could block or never end.
     """
+    return read_version_and_stat(path)[0]
+
+
+def read_version_and_stat(
+    path: str | os.PathLike[str],
+) -> tuple[VersionInfo, os.stat_result | None]:
+    """:func:`read_version_info`, with the ``stat`` of the file it read (None when not opened).
+
+    The status comes from the open descriptor, so it describes the very file read,
+    and costs no second look-up of the path.
+    """
     name = os.fsdecode(path)
     try:
-        # O_NONBLOCK: opening a FIFO for reading must not wait for a writer.
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0))
+        fd = os.open(path, _OPEN_FLAGS)
     except OSError as exc:
-        return VersionInfo(name, Status.UNREADABLE, error=_os_error(exc))
+        return VersionInfo(name, Status.UNREADABLE, error=_os_error(exc)), None
     try:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
             kind = "a directory" if stat.S_ISDIR(st.st_mode) else "not a regular file"
-            return VersionInfo(name, Status.UNREADABLE, error=kind)
-
-        pread = _Window(fd).read
+            return VersionInfo(name, Status.UNREADABLE, error=kind), st
         try:
-            return _read(name, st.st_size, pread)
+            return _read(name, st.st_size, _Window(fd).read), st
         except OSError as exc:
-            return VersionInfo(name, Status.UNREADABLE, size=st.st_size, error=_os_error(exc))
+            return VersionInfo(name, Status.UNREADABLE, size=st.st_size, error=_os_error(exc)), st
     except OSError as exc:  # pragma: no cover - fstat of an open descriptor
-        return VersionInfo(name, Status.UNREADABLE, error=_os_error(exc))
+        return VersionInfo(name, Status.UNREADABLE, error=_os_error(exc)), None
     finally:
         os.close(fd)
 
@@ -208,9 +219,9 @@ def _read_pe(name: str, size: int, head: bytes, read: Reader) -> VersionInfo:
         head = head + read(hbase + len(head), need - len(head))
         if need > len(head):
             raise _Broken("truncated section table", known)
-    sections = _sections(head, table, nsections, section_alignment, file_alignment)
     if rsrc_rva == 0:
         return VersionInfo(name, Status.NO_VERSION, size=size, **known)  # type: ignore[arg-type]
+    sections = _sections(head, table, nsections, section_alignment, file_alignment)
 
     def to_offset(rva: int) -> int:
         for va, vsize, raw, rawsize in sections:
@@ -245,18 +256,16 @@ def _sections(
     head: bytes, table: int, count: int, section_alignment: int, file_alignment: int
 ) -> list[tuple[int, int, int, int]]:
     """(VirtualAddress, VirtualSize, PointerToRawData, SizeOfRawData), as the loader rounds them."""
-    out = []
     if section_alignment < 0x1000:
         section_alignment = file_alignment
-    for _, vsize, va, rawsize, raw, *_ in _SECTION.iter_unpack(
-        head[table : table + count * _SECTION.size]
-    ):
-        if file_alignment >= 0x200:
-            raw -= raw % 0x200
-        if section_alignment and va % section_alignment:
-            va -= va % section_alignment
-        out.append((va, vsize, raw, rawsize))
-    return out
+    sa = section_alignment or 1
+    fa = 0x200 if file_alignment >= 0x200 else 1
+    return [
+        (va - va % sa, vsize, raw - raw % fa, rawsize)
+        for vsize, va, rawsize, raw in _SECTION_PLACE.iter_unpack(
+            head[table : table + count * _SECTION_PLACE.size]
+        )
+    ]
 
 
 def _directory(read: Reader, rsrc: int, offset: int, size: int, known: dict[str, object]) -> bytes:
@@ -309,56 +318,80 @@ def _find_version(
     return rva, length
 
 
-def _align4(n: int) -> int:
-    return (n + 3) & ~3
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-_dec = codecs.utf_16_le_decode
+def _text(block: bytes, length: int) -> str:
+    """``block[:length]`` as UTF-16 code units, one character per two bytes.
+
+    Character ``i`` is bytes ``2i`` and ``2i + 1``, so the block's own lengths and
+    alignments can be followed in the text, and keys and values are found with
+    ``str.find`` and slicing rather than decoded one by one. ``surrogatepass``
+    keeps a lone surrogate as one character; a valid pair would still become one,
+    so a block holding a pair is split unit by unit instead. Surrogates are mended
+    afterwards by :func:`_mend`. A trailing odd byte is dropped.
+    """
+    text = block[: length & ~1].decode("utf-16-le", "surrogatepass")
+    if len(text) != length >> 1:  # a valid surrogate pair became one character: split them
+        text = "".join(map(chr, struct.unpack_from(f"<{length >> 1}H", block)))
+    return text
 
 
-def _key(block: bytes, at: int, end: int) -> tuple[str, int]:
-    """The NUL-terminated UTF-16 key at ``at`` and the offset just past its terminator."""
-    i = block.find(b"\x00\x00", at, end)
-    while i != -1 and (i - at) & 1:  # a NUL character starts at an even distance from ``at``
-        i = block.find(b"\x00\x00", i + 1, end)
+def _mend(text: str) -> str:
+    """``text`` as its bytes decode with ``replace``: pairs joined, lone surrogates U+FFFD."""
+    return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+
+
+def _key(text: str, at: int, end: int) -> tuple[str, int]:
+    """The NUL-terminated key at character ``at`` and the index just past its terminator."""
+    i = text.find("\0", at, end)
     if i == -1:
-        stop = end - ((end - at) & 1)
-        return _dec(block[at:stop], "replace")[0], end
-    return _dec(block[at:i], "replace")[0], i + 2
+        return text[at:end], end
+    return text[at:i], i + 1
 
 
-def _strings(block: bytes, start: int, end: int) -> dict[str, str]:
-    """The String blocks of a StringTable in ``block[start:end]``, by key, in file order.
+def _strings(text: str, start: int, end: int) -> dict[str, str]:
+    """The String blocks of a StringTable in ``text[start:end]``, by key, in file order.
 
     The same walk as :func:`_children`, without building a tuple per child: string
     tables are most of the work per file.
     """
     out = {}
-    at = (start + 3) & ~3
-    unpack = _BLOCK.unpack_from
-    while at + 6 <= end:
-        length, vlen, _ = unpack(block, at)
+    at = (start + 1) & ~1
+    find = text.find
+    while at + 3 <= end:
+        length = ord(text[at])
         if length < 6:
             break
-        cend = min(at + length, end)
-        key, after = _key(block, at + 6, cend)
-        out[key] = _key(block, (after + 3) & ~3, cend)[0] if vlen else ""
-        at = (at + length + 3) & ~3
+        cend = min(at + (length >> 1), end)
+        i = find("\0", at + 3, cend)
+        if i == -1:
+            out[text[at + 3 : cend]] = ""
+        elif ord(text[at + 1]):
+            v = (i + 2) & ~1
+            j = find("\0", v, cend)
+            out[text[at + 3 : i]] = text[v:j] if j != -1 else text[v:cend]
+        else:
+            out[text[at + 3 : i]] = ""
+        at = ((2 * at + length + 3) & ~3) >> 1
     return out
 
 
-def _children(block: bytes, start: int, end: int) -> list[tuple[int, int, int, int, str, int]]:
-    """Child blocks of ``block[start:end]``: (start, end, wValueLength, wType, key, value at)."""
+def _children(text: str, start: int, end: int) -> list[tuple[int, int, int, str, int]]:
+    """Child blocks of ``text[start:end]``: (start, end, wValueLength, key, value at).
+
+    Indexes are characters (two bytes each); ``wValueLength`` is as stored.
+    """
     out = []
-    at = _align4(start)
-    while at + _BLOCK.size <= end:
-        length, value_length, typ = _BLOCK.unpack_from(block, at)
-        if length < _BLOCK.size:
+    at = (start + 1) & ~1
+    while at + 3 <= end:
+        length = ord(text[at])
+        if length < 6:
             break  # a zero or tiny length would never advance
-        child_end = min(at + length, end)
-        key, after = _key(block, at + _BLOCK.size, child_end)
-        out.append((at, child_end, value_length, typ, key, _align4(after)))
-        at = _align4(at + length)
+        child_end = min(at + (length >> 1), end)
+        key, after = _key(text, at + 3, child_end)
+        out.append((at, child_end, ord(text[at + 1]), key, (after + 1) & ~1))
+        at = ((2 * at + length + 3) & ~3) >> 1
     return out
 
 
@@ -374,10 +407,14 @@ def _parse_version_block(
         length = len(block)
     elif length < _BLOCK.size:
         raise _Broken(f"VS_VERSIONINFO length {length} is too small", known)
-    key, after = _key(block, _BLOCK.size, length)
+    text = _text(block, length)
+    end = len(text)
+    nul = text.find("\0", 3, end)
+    key = text[3:nul] if nul != -1 else text[3:end]
     if key != "VS_VERSION_INFO":
-        raise _Broken(f"version resource key is {key[:40]!r}, not 'VS_VERSION_INFO'", known)
-    value_at = _align4(after)
+        raise _Broken(f"version resource key is {_mend(key)[:40]!r}, not 'VS_VERSION_INFO'", known)
+    # In bytes: the value follows the key's terminator (or the block's end), 32-bit aligned.
+    value_at = ((2 * nul + 2 if nul != -1 else length) + 3) & ~3
     file_version: Fixed | None = None
     product_version: Fixed | None = None
     file_flags: int | None = None
@@ -394,21 +431,23 @@ def _parse_version_block(
         file_version = from_ms_ls(fixed[2], fixed[3])
         product_version = from_ms_ls(fixed[4], fixed[5])
         file_flags = fixed[7] & fixed[6]
-    tables: list[StringTable] = []
+    raw_tables: list[tuple[str, dict[str, str]]] = []
     translations: list[tuple[int, int]] = []
-    for c_start, c_end, _, _, c_key, c_value in _children(block, value_at + value_length, length):
-        del c_start
+    for _, c_end, _, c_key, c_value in _children(text, (value_at + value_length + 1) >> 1, end):
         if c_key == "StringFileInfo":
-            for t_start, t_end, _, _, t_key, t_value in _children(block, c_value, c_end):
-                del t_start
-                tables.append(StringTable(t_key, _strings(block, t_value, t_end)))
+            for _, t_end, _, t_key, t_value in _children(text, c_value, c_end):
+                raw_tables.append((t_key, _strings(text, t_value, t_end)))
         elif c_key == "VarFileInfo":
-            for _, v_end, v_vlen, _, v_key, v_value in _children(block, c_value, c_end):
+            for _, v_end, v_vlen, v_key, v_value in _children(text, c_value, c_end):
                 if v_key != "Translation":
                     continue
-                stop = min(v_end, v_value + v_vlen) if v_vlen else v_end
-                for i in range(v_value, stop - 3, 4):
-                    translations.append(struct.unpack_from("<HH", block, i))
+                # wValueLength is in bytes: the last whole pair of WORDs before it ends.
+                stop = min(v_end, (2 * v_value + v_vlen) >> 1) if v_vlen else v_end
+                for i in range(v_value, stop - 1, 2):
+                    translations.append((ord(text[i]), ord(text[i + 1])))
+    if _SURROGATE.search(text) is not None:
+        raw_tables = [(_mend(k), {_mend(n): _mend(v) for n, v in s.items()}) for k, s in raw_tables]
+    tables = [StringTable(k, s) for k, s in raw_tables]
     chosen = _choose_table(tables, translations)
     status = Status.CORRUPT if problems else Status.OK
     return VersionInfo(
