@@ -17,6 +17,7 @@ standard streams, is not safe.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import itertools
 import os
@@ -26,6 +27,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
 
 from verscan.pe import Status, VersionInfo, read_version_info
+from verscan.pe.reader import read_version_and_stat
 from verscan.systems import file_sha256
 
 if TYPE_CHECKING:
@@ -63,11 +65,11 @@ def inspect(path: str, *, hash_all: bool = False) -> FileRead:
     inventory's time when every unversioned file was hashed): it is only done with
     ``hash_all``.
     """
-    info = read_version_info(path)
-    try:
-        mtime: float | None = os.stat(path).st_mtime
-    except OSError:
-        mtime = None
+    info, st = read_version_and_stat(path)
+    if st is None:  # not opened (permission denied, say): the folder may still tell the time
+        with contextlib.suppress(OSError):
+            st = os.stat(path)
+    mtime = st.st_mtime if st is not None else None
     digest = None
     if hash_all and info.status not in (Status.UNREADABLE, Status.NOT_PE):
         digest = file_sha256(path)

@@ -15,7 +15,8 @@ from tests.inventory.helpers import DIFF_A, DIFF_B, PE, copy_tree
 from verscan.cli import main
 from verscan.diff import Change, Side, diff
 from verscan.inventory import take_inventory
-from verscan.pe import Status, VersionInfo, read_version_info
+from verscan.pe import Status, VersionInfo
+from verscan.pe.reader import read_version_and_stat
 
 # The changes build_diff.py made, B against A.
 EXPECTED = {
@@ -163,16 +164,16 @@ def test_unreadable_files_reported_per_file(
     runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Tests run as root, which reads any file: the reader is told to fail for two files."""
-    real = read_version_info
+    real = read_version_and_stat
     refused = ("kernel32.dll", "colormgr.dll")
 
-    def reader(path: str) -> VersionInfo:
+    def reader(path: str) -> tuple[VersionInfo, os.stat_result | None]:
         if os.path.basename(path) in refused and "diff-a" in path:
-            return VersionInfo(path, Status.UNREADABLE, error="Permission denied")
+            return VersionInfo(path, Status.UNREADABLE, error="Permission denied"), None
         return real(path)
 
     # The name the reading module looks up (the same function the inventory reads with).
-    monkeypatch.setattr("verscan.parallel.read_version_info", reader)
+    monkeypatch.setattr("verscan.parallel.read_version_and_stat", reader)
     code, out, err = _run(runner, "diff", DIFF_A, DIFF_B, "-f", "json")
     assert code == 1
     data = json.loads(out)
