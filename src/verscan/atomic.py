@@ -10,36 +10,30 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
-from pathlib import Path
 
 from verscan.encoding import ENCODE_ERRORS
 from verscan.errors import OutputError
 
+_TEMP_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+_TEMP_TRIES = 100
+
 
 def write_atomic(path: str | os.PathLike[str], data: str | bytes, *, force: bool = False) -> None:
     """Write ``data`` to ``path`` atomically; replace an existing file only with ``force``."""
-    dest = Path(path)
-    if dest.is_dir():
+    dest = os.fspath(path)
+    if os.path.isdir(dest):
         raise OutputError(f"{dest}: is a directory")
-    if not force and (dest.exists() or dest.is_symlink()):
+    if not force and os.path.lexists(dest):
         raise OutputError(f"{dest}: exists (use --force to replace it)")
     payload = data.encode("utf-8", ENCODE_ERRORS) if isinstance(data, str) else data
-    folder = dest.parent if str(dest.parent) else Path(".")
+    folder, name = os.path.split(dest)
+    fd, tmp = _create_temporary(dest, folder, name)
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".tmp", dir=folder)
-    except OSError as exc:
-        raise OutputError(f"{dest}: cannot write: {exc.strerror or exc}") from exc
-    try:
-        # mkstemp creates the file for its owner alone; give it the mode any new file gets.
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
         with os.fdopen(fd, "wb") as fh:
             fh.write(payload)
             fh.flush()
             os.fsync(fh.fileno())
-        if not force and (dest.exists() or dest.is_symlink()):
+        if not force and os.path.lexists(dest):
             raise OutputError(f"{dest}: exists (use --force to replace it)")
         os.replace(tmp, dest)
     except OSError as exc:
@@ -50,3 +44,19 @@ def write_atomic(path: str | os.PathLike[str], data: str | bytes, *, force: bool
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+def _create_temporary(dest: str, folder: str, name: str) -> tuple[int, str]:
+    """A new file beside ``dest``, opened for writing, with the mode any new file gets.
+
+    Created with ``O_EXCL``: never an existing file, nor a symbolic link planted there.
+    """
+    for _ in range(_TEMP_TRIES):
+        tmp = os.path.join(folder, f".{name}.{os.urandom(6).hex()}.tmp")
+        try:
+            return os.open(tmp, _TEMP_FLAGS, 0o666), tmp
+        except FileExistsError:
+            continue
+        except OSError as exc:
+            raise OutputError(f"{dest}: cannot write: {exc.strerror or exc}") from exc
+    raise OutputError(f"{dest}: cannot write: no free temporary name in {folder or '.'}")

@@ -43,4 +43,8 @@ def escape_surrogates(json_text: str) -> str:
     leaves them raw, which no UTF-8 encoder accepts. Outside strings JSON is ASCII,
     so every surrogate is inside a string; escaped, it loads back to the same name.
     """
-    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", json_text)
+    try:
+        json_text.encode("utf-8")  # a fast, strict look for surrogates: mostly there are none
+    except UnicodeEncodeError:
+        return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", json_text)
+    return json_text

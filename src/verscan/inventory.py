@@ -24,7 +24,6 @@ import io
 import itertools
 import json
 import os
-import socket
 import stat
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -52,6 +51,8 @@ YAML_SUFFIXES = (".yaml", ".yml")
 """File name endings that make an inventory YAML rather than JSON."""
 
 T = TypeVar("T")
+
+_UTC = datetime.timezone.utc
 
 Wrap = Callable[[Iterable[T], int | None], Iterable[T]]
 """Wraps the files' results as they are read, given their count: how the CLI adds a progress bar."""
@@ -154,7 +155,7 @@ def take_inventory(
             raise SourceError(f"{root}: not a folder")
     except OSError as exc:
         raise SourceError(f"{root}: {exc.strerror or exc}") from exc
-    host = host if host is not None else socket.gethostname()
+    host = host if host is not None else hostname()
     problems: list[InventoryProblem] = []
 
     def entries() -> Iterator[WalkEntry]:
@@ -193,6 +194,16 @@ def take_inventory(
     )
 
 
+def hostname() -> str:
+    """This machine's name (``uname``'s node name, which is what ``gethostname`` returns)."""
+    uname = getattr(os, "uname", None)
+    if uname is not None:
+        return str(uname().nodename)
+    import socket  # pragma: no cover - Windows: spare the others its import
+
+    return socket.gethostname()  # pragma: no cover
+
+
 def relative(root: str, path: str) -> str:
     """``path`` (under ``root``) relative to ``root``, ``/``-separated; empty for ``root``."""
     rel = os.path.relpath(path, root)
@@ -209,10 +220,10 @@ def iso_utc(timestamp: float | None) -> str | None:
     if timestamp is None:
         return None
     try:
-        moment = datetime.datetime.fromtimestamp(timestamp, datetime.timezone.utc)
+        moment = datetime.datetime.fromtimestamp(timestamp // 1, _UTC)  # whole seconds, floored
     except (OverflowError, OSError, ValueError):
         return None  # a timestamp the platform cannot represent (corrupt file system)
-    return moment.replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    return moment.isoformat()[:-6] + "Z"  # without "+00:00"
 
 
 # -- writing -----------------------------------------------------------------

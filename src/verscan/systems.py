@@ -4,7 +4,6 @@ which was scanned."""
 
 from __future__ import annotations
 
-import hashlib
 import os
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
@@ -52,6 +51,8 @@ class System(ABC):
 
 def file_sha256(path: str) -> str | None:
     """SHA-256 of a file's content, or None when it cannot be read."""
+    import hashlib  # OpenSSL's load is the dearest import of all: only hashing needs it
+
     digest = hashlib.sha256()
     try:
         with open(path, "rb") as fh:
