@@ -40,7 +40,7 @@ def verscan_program() -> list[str]:
     script = Path(sys.executable).parent / "verscan"
     if script.exists():
         return [str(script)]
-    return [sys.executable, "-c", "from verscan.cli import main; main()"]
+    return [sys.executable, "-m", "verscan"]
 
 
 def make_tree(root: Path) -> Path:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import io
+import signal
 import sys
 
 import click
@@ -56,6 +57,20 @@ def main() -> None:
     2 usage or input errors.
     """
     _tolerant_streams()
+
+
+def run() -> None:
+    """The ``verscan`` program: :func:`main`, then an exit that Ctrl-C cannot turn into a traceback.
+
+    Once the command has finished (its outputs written, its exit code chosen),
+    an interrupt has nothing left to stop; arriving while Python shuts down, it
+    would print a traceback from the interpreter's own clean-up. It is ignored
+    from then on. (Not done in :func:`main`: tests call that in their own process.)
+    """
+    try:
+        main()
+    finally:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _tolerant_streams() -> None:
