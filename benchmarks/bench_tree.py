@@ -6,7 +6,7 @@ workers), each repeated ``--repeat`` times with the best time kept:
 - ``verscan scan TREE -m MANIFESTS``;
 - ``verscan inventory TREE --output OUT --force``;
 - ``verscan scan OUT -m MANIFESTS`` (the saved inventory instead of the tree);
-- the I/O floor walking the tree (see ``benchlib.FLOOR_DEFINITION``), for scale.
+- the I/O floor walking the tree (``floor.py``, see ``floor.FLOOR_DEFINITION``), for scale.
 
     python benchmarks/make_tree.py
     python benchmarks/bench_tree.py --repeat 3
@@ -26,7 +26,7 @@ from benchlib import FLOOR_DEFINITION, floor_read, run_measured, walk_files, war
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
-BENCHLIB = HERE / "benchlib.py"
+FLOOR = HERE / "floor.py"
 
 TARGET_SCAN_SECONDS = 3.0
 TARGET_INVENTORY_SECONDS = 15.0
@@ -113,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
         ),
         "floor": (
             "I/O floor walking the tree",
-            [sys.executable, str(BENCHLIB), "floor", tree],
+            [sys.executable, str(FLOOR), tree],
             (0,),
         ),
     }

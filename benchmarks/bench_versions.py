@@ -7,9 +7,12 @@ warmed, this times:
   parallel path (``verscan.parallel``) when there is one;
 - pefile with ``fast_load=True`` plus the resource directory alone;
 - exiftool, one batch process for the whole list (its start-up included);
-- the I/O floor (see ``benchlib.FLOOR_DEFINITION``), over the list and as a
-  process that walks the corpus;
-- ``verscan inventory CORPUS --output FILE --force`` as a process.
+- the I/O floor (see ``floor.FLOOR_DEFINITION``), over the list and as a
+  process that walks the corpus (``floor.py``, which imports only ``os``,
+  ``struct`` and ``sys``);
+- ``verscan inventory CORPUS --output FILE --force`` as a process;
+- both processes again on an empty folder: their start-up alone, so that the
+  cost per file can be compared with the start-up taken out.
 
 Each measured tool runs in a child process of its own, so that its peak memory is
 its own. After one warm-up round that is not counted, every measurement is
@@ -38,7 +41,7 @@ from pathlib import Path
 from benchlib import FLOOR_DEFINITION, list_files, run_measured, total_size, warm
 
 HERE = Path(__file__).resolve().parent
-BENCHLIB = HERE / "benchlib.py"
+FLOOR = HERE / "floor.py"
 
 TARGET_PEER_RATIO = 40.0
 """verscan's reader must read at least this many times the files per second of each peer."""
@@ -228,14 +231,15 @@ def _table(rows: list[Row], base: Row, files: int, size: int) -> str:
     for row in rows:
         if not row.runs:
             continue
+        empty = row.key.endswith("-empty")  # start-up alone: no files, no rates
         body.append(
             [
                 row.label,
                 row.timing,
-                files,
+                0 if empty else files,
                 f"{row.seconds:.3f}",
-                _fmt_rate(files / row.seconds),
-                _fmt_rate(size / 1e6 / row.seconds),
+                "-" if empty else _fmt_rate(files / row.seconds),
+                "-" if empty else _fmt_rate(size / 1e6 / row.seconds),
                 f"{row.peak_mb:.0f}",
                 f"{row.seconds / base.seconds:.2f}",
             ]
@@ -293,7 +297,8 @@ def main(argv: list[str] | None = None) -> int:
         action="append",
         default=[],
         metavar="TOOL",
-        help="leave a tool out (verscan-parallel, pefile, exiftool, floor, floor-walk, inventory)",
+        help="leave a tool out (verscan-parallel, pefile, exiftool, floor, floor-walk, inventory, "
+        "floor-empty, inventory-empty)",
     )
     parser.add_argument("--worker", choices=sorted(WORKERS), help=argparse.SUPPRESS)
     parser.add_argument("--list", help=argparse.SUPPRESS)
@@ -347,11 +352,17 @@ def main(argv: list[str] | None = None) -> int:
         "floor": Row("floor", "I/O floor over the list", "in-process loop"),
         "floor-walk": Row("floor-walk", "I/O floor walking the corpus", "process wall"),
         "inventory": Row("inventory", "verscan inventory", "process wall"),
+        "floor-empty": Row("floor-empty", "I/O floor, empty folder (start-up)", "process wall"),
+        "inventory-empty": Row(
+            "inventory-empty", "verscan inventory, empty folder (start-up)", "process wall"
+        ),
     }
     order = [k for k in rows if k not in skip]
     failed: dict[str, str] = {}
     with tempfile.TemporaryDirectory(prefix="verscan-bench-") as tmp:
         list_file = os.path.join(tmp, "files.txt")
+        empty = os.path.join(tmp, "empty")
+        os.mkdir(empty)
         Path(list_file).write_text("\n".join(paths) + "\n", encoding="utf-8")
         # Run 0 warms up (bytecode cache, page cache of the tools themselves) and is not counted.
         for n in range(args.repeat + 1):
@@ -366,10 +377,11 @@ def main(argv: list[str] | None = None) -> int:
                 elif key == "exiftool":
                     cmd = [exiftool or "exiftool", "-j", "-n", "-q", "-q", "-FileVersionNumber"]
                     cmd += ["-@", list_file]
-                elif key == "floor-walk":
-                    cmd = [sys.executable, str(BENCHLIB), "floor", corpus]
+                elif key in ("floor-walk", "floor-empty"):
+                    cmd = [sys.executable, str(FLOOR), corpus if key == "floor-walk" else empty]
                 else:
-                    cmd = [*verscan_cmd, "inventory", corpus, "--output", result, "--force"]
+                    folder = corpus if key == "inventory" else empty
+                    cmd = [*verscan_cmd, "inventory", folder, "--output", result, "--force"]
                 allowed = (0, 1) if key in ("exiftool", "inventory") else (0,)
                 run = run_measured(cmd, stdout=result if key == "exiftool" else None)
                 if not _ok(run.returncode, key, run.stderr, failed, allowed):
@@ -467,6 +479,18 @@ def main(argv: list[str] | None = None) -> int:
                 f"    (against the in-process floor loop over the list: "
                 f"{inv.seconds / rows['floor'].seconds:.2f}x)"
             )
+        inv0, floor0 = rows["inventory-empty"], rows["floor-empty"]
+        if inv0.runs and floor0.runs:
+            print(
+                f"    start-up alone (each on an empty folder): {inv0.seconds * 1e3:.0f} ms "
+                f"against {floor0.seconds * 1e3:.0f} ms, {inv0.seconds / floor0.seconds:.2f}x"
+            )
+            work, floor_work = inv.seconds - inv0.seconds, floor.seconds - floor0.seconds
+            if floor_work > 0:
+                print(
+                    f"    per file, start-up taken out: {work / files * 1e6:.1f} us against "
+                    f"{floor_work / files * 1e6:.1f} us, {work / floor_work:.2f}x"
+                )
     return 0 if ok else 1
 
 

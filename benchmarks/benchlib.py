@@ -1,107 +1,24 @@
-"""Helpers shared by the benchmark scripts: file lists, the I/O floor, measured child processes.
+"""Helpers shared by the benchmark scripts: file lists, measured child processes, the I/O floor.
 
-Standard library only, so that the I/O floor never pays for an import it does not need.
-Run as a script, it is the I/O floor as a command of its own::
-
-    python benchmarks/benchlib.py floor DIR
-
-walks DIR and applies :func:`floor_read` to every regular file (see :data:`FLOOR_DEFINITION`).
+Standard library only. The I/O floor itself lives in :mod:`floor` (``floor.py``),
+a program that imports nothing it does not need; it is re-exported here.
 """
 
 from __future__ import annotations
 
 import os
-import struct
 import subprocess
-import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-HEAD = 4096
-"""Bytes of headers the floor reads, and bytes it reads of the resource section."""
-
-FLOOR_DEFINITION = (
-    "I/O floor: for each file, os.open; os.pread of the first 4 KiB; when those bytes hold "
-    "PE headers whose resource directory lies in a section of the section table, os.pread "
-    "of 4 KiB at the start of that section's raw data; os.close. No other work."
-)
-"""The I/O floor, as printed by the benchmarks and the README."""
-
-_U16 = struct.Struct("<H")
-_U32 = struct.Struct("<I")
-_SECTION = struct.Struct("<8sIIII")  # Name, VirtualSize, VirtualAddress, SizeOfRawData, Pointer
-
-
-def resource_section_offset(head: bytes) -> int | None:
-    """File offset of the section holding the resource directory, if ``head`` shows one.
-
-    Only ``head`` is looked at (the first 4 KiB): a file whose section table lies
-    beyond it, or that has no resource directory, gets no second read.
-    """
-    if len(head) < 64 or head[:2] != b"MZ":
-        return None
-    (lfanew,) = _U32.unpack_from(head, 0x3C)
-    if lfanew + 24 > len(head) or head[lfanew : lfanew + 4] != b"PE\0\0":
-        return None
-    (nsections,) = _U16.unpack_from(head, lfanew + 6)
-    (opt_size,) = _U16.unpack_from(head, lfanew + 20)
-    opt = lfanew + 24
-    if opt + 2 > len(head):
-        return None
-    (magic,) = _U16.unpack_from(head, opt)
-    dirs = {0x10B: 96, 0x20B: 112}.get(magic)
-    if dirs is None or opt + dirs + 24 > len(head) or opt_size < dirs + 24:
-        return None
-    (rva,) = _U32.unpack_from(head, opt + dirs + 16)
-    if rva == 0:
-        return None
-    table = opt + opt_size
-    for i in range(min(nsections, 96)):
-        at = table + 40 * i
-        if at + 40 > len(head):
-            return None
-        _, vsize, va, rawsize, raw = _SECTION.unpack_from(head, at)
-        if va <= rva < va + max(vsize, rawsize):
-            return int(raw)
-    return None
-
-
-def floor_read(path: str) -> int:
-    """The I/O floor for one file (see :data:`FLOOR_DEFINITION`); bytes read, -1 if unopenable."""
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:
-        return -1
-    try:
-        head = os.pread(fd, HEAD, 0)
-        got = len(head)
-        offset = resource_section_offset(head)
-        if offset is not None:
-            got += len(os.pread(fd, HEAD, offset))
-        return got
-    except OSError:
-        return -1
-    finally:
-        os.close(fd)
-
-
-def walk_files(root: str) -> Iterator[str]:
-    """Every regular file under ``root`` (symbolic links not followed), in no set order."""
-    stack = [root]
-    while stack:
-        folder = stack.pop()
-        try:
-            with os.scandir(folder) as it:
-                for entry in it:
-                    if entry.is_dir(follow_symlinks=False):
-                        stack.append(entry.path)
-                    elif entry.is_file(follow_symlinks=False):
-                        yield entry.path
-        except OSError:
-            continue
+from floor import FLOOR_DEFINITION as FLOOR_DEFINITION  # the floor, re-exported
+from floor import HEAD as HEAD
+from floor import floor_read as floor_read
+from floor import resource_section_offset as resource_section_offset
+from floor import walk_files as walk_files
 
 
 def list_files(root: str) -> list[str]:
@@ -229,21 +146,3 @@ def run_measured(cmd: Sequence[str], *, stdout: str | None = None, interval: flo
 def mb(n: float) -> float:
     """Bytes to MB (10^6), as MB/s columns use."""
     return n / 1e6
-
-
-def floor_main(argv: Sequence[str]) -> int:
-    """``floor DIR``: walk DIR and apply the I/O floor to every regular file; print a summary."""
-    if len(argv) != 2 or argv[0] != "floor":
-        print("usage: benchlib.py floor DIR", file=sys.stderr)
-        return 2
-    files = read = 0
-    for path in walk_files(argv[1]):
-        got = floor_read(path)
-        files += 1
-        read += max(got, 0)
-    print(f"{files} files, {read} bytes read")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(floor_main(sys.argv[1:]))
