@@ -190,6 +190,11 @@ def main(argv: list[str] | None = None) -> int:
             f"  verscan inventory peak memory under {TARGET_INVENTORY_MB:.0f} MB (all its "
             f"processes): {peak['inventory']:.0f} MB  {_verdict(passed)}"
         )
+    if "inventory" in best and "floor" in best:
+        print(
+            f"  (no target) verscan inventory against the I/O floor walking the tree: "
+            f"{best['inventory'] / best['floor']:.2f}x its wall time"
+        )
     return 0 if ok else 1
 
 

@@ -48,6 +48,15 @@ TARGET_PEER_RATIO = 40.0
 TARGET_FLOOR_RATIO = 2.0
 """``verscan inventory`` must take at most this many times the I/O floor's wall time."""
 
+BREAKDOWN_ROUNDS = 9
+"""Timed rounds of each group's loop in the per-status breakdown (the best is kept)."""
+STARTUP_COMMANDS = {
+    "Python alone": ["-c", "pass"],
+    "Python importing click": ["-c", "import click"],
+    "Python importing verscan's inventory command": ["-c", "import verscan.cli.inventory"],
+}
+"""What the start-up breakdown times (arguments to this Python), each as a whole process."""
+
 KNOWN_EXCEPTIONS: dict[tuple[str, str], str] = {}
 """(tool, path relative to the corpus) -> why that tool's answer may differ from verscan's."""
 
@@ -128,9 +137,38 @@ WORKERS: dict[str, Callable[[list[str]], tuple[float, list[Version], list[str]]]
 }
 
 
+def _breakdown(paths: list[str], rounds: int) -> dict[str, dict[str, float]]:
+    """Microseconds per file of verscan's reader and of the I/O floor, per reader status.
+
+    Each group's loop is timed ``rounds`` times; the best is kept.
+    """
+    from benchlib import floor_read
+
+    from verscan.pe import read_version_info
+
+    groups: dict[str, list[str]] = {}
+    for p in paths:
+        groups.setdefault(read_version_info(p).status.value, []).append(p)
+    out = {}
+    for status, group in groups.items():
+        best = {"reader": float("inf"), "floor": float("inf")}
+        for _ in range(rounds):
+            for name, func in (("reader", read_version_info), ("floor", floor_read)):
+                start = time.perf_counter()
+                for p in group:
+                    func(p)
+                best[name] = min(best[name], time.perf_counter() - start)
+        out[status] = {"files": len(group), **{k: v / len(group) * 1e6 for k, v in best.items()}}
+    return out
+
+
 def worker_main(name: str, list_file: str, result_file: str) -> int:
     """Run one in-process measurement and write ``{seconds, versions, status}`` as JSON."""
     paths = Path(list_file).read_text(encoding="utf-8").splitlines()
+    if name == "breakdown":
+        data = _breakdown(paths, BREAKDOWN_ROUNDS)
+        Path(result_file).write_text(json.dumps(data), encoding="utf-8")
+        return 0
     seconds, versions, status = WORKERS[name](paths)
     Path(result_file).write_text(
         json.dumps({"seconds": seconds, "versions": versions, "status": status}), encoding="utf-8"
@@ -298,9 +336,9 @@ def main(argv: list[str] | None = None) -> int:
         default=[],
         metavar="TOOL",
         help="leave a tool out (verscan-parallel, pefile, exiftool, floor, floor-walk, inventory, "
-        "floor-empty, inventory-empty)",
+        "floor-empty, inventory-empty), or 'breakdown' to skip the breakdown",
     )
-    parser.add_argument("--worker", choices=sorted(WORKERS), help=argparse.SUPPRESS)
+    parser.add_argument("--worker", choices=[*sorted(WORKERS), "breakdown"], help=argparse.SUPPRESS)
     parser.add_argument("--list", help=argparse.SUPPRESS)
     parser.add_argument("--result", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -491,7 +529,45 @@ def main(argv: list[str] | None = None) -> int:
                     f"    per file, start-up taken out: {work / files * 1e6:.1f} us against "
                     f"{floor_work / files * 1e6:.1f} us, {work / floor_work:.2f}x"
                 )
+    if "breakdown" not in skip:
+        _print_breakdown(paths, args.repeat)
     return 0 if ok else 1
+
+
+def _print_breakdown(paths: list[str], repeat: int) -> None:
+    """Where the time goes: start-up, then reading per group of files (no targets)."""
+    from tabulate import tabulate
+
+    print()
+    print(f"Breakdown (no targets). Start-up, whole processes, best of {repeat + 1}:")
+    startup = []
+    for label, args in STARTUP_COMMANDS.items():
+        runs = [run_measured([sys.executable, *args]) for _ in range(repeat + 1)]
+        failed = [r for r in runs if r.returncode != 0]
+        seconds = min(r.seconds for r in runs)
+        startup.append([label, "FAILED" if failed else f"{seconds * 1e3:.1f}"])
+    print(tabulate(startup, ["process", "ms"], tablefmt="github", colalign=("left", "right")))
+    with tempfile.TemporaryDirectory(prefix="verscan-bench-") as tmp:
+        list_file = os.path.join(tmp, "files.txt")
+        result = os.path.join(tmp, "breakdown.json")
+        Path(list_file).write_text("\n".join(paths) + "\n", encoding="utf-8")
+        cmd = [sys.executable, __file__, "--worker", "breakdown", "--list", list_file]
+        run = run_measured([*cmd, "--result", result])
+        if run.returncode != 0:
+            print(f"breakdown failed: {run.stderr.strip()}")
+            return
+        data = json.loads(Path(result).read_text(encoding="utf-8"))
+    print()
+    print(
+        f"Reading, per file, by what the reader found (in one child process; each group's "
+        f"loop best of {BREAKDOWN_ROUNDS}), in microseconds:"
+    )
+    body = [
+        [status, f"{d['files']:.0f}", f"{d['reader']:.1f}", f"{d['floor']:.1f}"]
+        for status, d in sorted(data.items(), key=lambda item: -item[1]["files"])
+    ]
+    headers = ["reader status", "files", "verscan reader", "I/O floor"]
+    print(tabulate(body, headers, tablefmt="github", colalign=("left", *["right"] * 3)))
 
 
 def _pefile_version() -> str:
