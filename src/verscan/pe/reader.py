@@ -96,7 +96,7 @@ def read_version_and_stat(
 ) -> tuple[VersionInfo, os.stat_result | None]:
     """:func:`read_version_info`, with the ``stat`` of the file it read (None when not opened).
 
-    The status comes from the open descriptor, so it describes the very file read,
+    The stat comes from the open descriptor, so it describes the very file read,
     and costs no second look-up of the path.
     """
     name = os.fsdecode(path)
