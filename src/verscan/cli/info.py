@@ -16,6 +16,7 @@ from verscan.cli.common import (
     progress,
     warn,
 )
+from verscan.cli.options import follow_option
 from verscan.output import OutputFormat
 from verscan.pe import Status, VersionInfo, read_version_info
 from verscan.pe.record import pe_named
@@ -38,7 +39,7 @@ ENGINES = ("pefile", "verscan")
     )
 )
 @click.option("--all-strings", is_flag=True, help="Show every string of every language table.")
-@click.option("--follow-links", is_flag=True, help="Follow symbolic links inside folders.")
+@follow_option("folders")
 @click.option(
     "--engine",
     type=click.Choice(ENGINES),

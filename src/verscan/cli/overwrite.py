@@ -20,6 +20,7 @@ from verscan.cli.common import (
     output_options,
     warn,
 )
+from verscan.cli.options import follow_option
 from verscan.errors import SourceError
 from verscan.output import OutputFormat
 from verscan.overwrite import Candidate, Decision, decide, pick, read_candidates
@@ -100,7 +101,7 @@ def overwrite_command(existing: str, new: str, fmt: str, output: str | None, for
     is_flag=True,
     help="Also compare copies in backup folders under TARGET ($NtUninstall…$, dllcache, …).",
 )
-@click.option("--follow-links", is_flag=True, help="Follow symbolic links inside both folders.")
+@follow_option("both folders")
 @handle_errors
 def preflight_command(
     source: str,
@@ -212,7 +213,7 @@ def _read_line(stdin: TextIO, interactive: bool) -> str | None:
     is_flag=True,
     help="Also compare copies in backup folders under TARGET.",
 )
-@click.option("--follow-links", is_flag=True, help="Follow symbolic links inside both folders.")
+@follow_option("both folders")
 @handle_errors
 def prompt_command(
     source: str,

@@ -17,7 +17,7 @@ from verscan.cli.common import (
     progress,
     warn,
 )
-from verscan.cli.options import MANIFESTS_HELP, load_manifest_args, manifests_option
+from verscan.cli.options import MANIFESTS_HELP, follow_option, load_manifest_args, manifests_option
 from verscan.errors import SourceError
 from verscan.reports.scan import scan_document, summary_line
 from verscan.scan import scan
@@ -46,7 +46,7 @@ def open_system(target: str, *, follow_links: bool = False) -> System:
     is_flag=True,
     help="Also list copies in backup folders ($NtUninstall…$, dllcache, WinSxS, …).",
 )
-@click.option("--follow-links", is_flag=True, help="Follow symbolic links inside TARGET.")
+@follow_option("TARGET")
 @handle_errors
 def scan_command(
     target: str,
