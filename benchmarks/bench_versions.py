@@ -4,7 +4,7 @@ In one run, on the same sorted list of files and after the page cache has been
 warmed, this times:
 
 - verscan's reader (``verscan.pe.read_version_info``) in one process, and its
-  parallel path (``verscan.parallel``) when there is one;
+  parallel path (``verscan.system.parallel``) when there is one;
 - pefile with ``fast_load=True`` plus the resource directory alone;
 - exiftool, one batch process for the whole list (its start-up included);
 - the I/O floor (see ``floor.FLOOR_DEFINITION``), over the list and as a
@@ -81,8 +81,8 @@ def _work_verscan(paths: list[str]) -> tuple[float, list[Version], list[str]]:
 
 
 def _work_verscan_parallel(paths: list[str]) -> tuple[float, list[Version], list[str]]:
-    from verscan import parallel
     from verscan.pe import read_version_info
+    from verscan.system import parallel
 
     start = time.perf_counter()
     ordered_map = getattr(parallel, "ordered_map", None)
@@ -210,7 +210,7 @@ def _verscan_command() -> list[str]:
 
 def _has_parallel() -> bool:
     try:
-        from verscan import parallel
+        from verscan.system import parallel
     except ImportError:
         return False
     return hasattr(parallel, "read_all") or hasattr(parallel, "ordered_map")

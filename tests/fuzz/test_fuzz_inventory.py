@@ -20,10 +20,16 @@ from hypothesis import strategies as st
 
 from tests.fuzz.support import FIXTURES, Seed, bounded, fuzz_settings, mutated, peak_memory
 from tests.inventory.helpers import MANIFESTS
-from verscan.diff import Side, diff
+from verscan.compare.diff import Side, diff
+from verscan.compare.fleet import build_fleet
 from verscan.errors import InventoryError
-from verscan.fleet import build_fleet
-from verscan.inventory import (
+from verscan.manifest.lint import check_text
+from verscan.output import OutputFormat, render
+from verscan.output.html import HtmlRenderer
+from verscan.reports.diff import diff_document
+from verscan.reports.fleet import fleet_document
+from verscan.reports.scan import scan_document
+from verscan.system.inventory import (
     Inventory,
     InventorySystem,
     dump_inventory,
@@ -31,13 +37,7 @@ from verscan.inventory import (
     load_inventory,
     take_inventory,
 )
-from verscan.manifest.lint import check_text
-from verscan.output import OutputFormat, render
-from verscan.output.html import HtmlRenderer
-from verscan.reports.diff import diff_document
-from verscan.reports.fleet import fleet_document
-from verscan.reports.scan import scan_document
-from verscan.scan import scan
+from verscan.verdicts.scan import scan
 
 TREES = ["diff-a", "diff-b", "win2000-sp4"]
 

@@ -11,8 +11,8 @@ from click.testing import CliRunner
 from tests.fuzz.support import REGRESSIONS
 from verscan.cli import main
 from verscan.errors import InventoryError
-from verscan.inventory import dump_inventory, load_inventory
 from verscan.pe import Status, read_version_info
+from verscan.system.inventory import dump_inventory, load_inventory
 
 ORIGINAL_SIZE = 3072
 """The size of iischema_x86.dll, which the PE regressions were cut from."""

@@ -14,10 +14,10 @@ from click.testing import CliRunner
 
 from tests.inventory.helpers import DIFF_A, DIFF_B, copy_tree
 from verscan.cli import main
-from verscan.fleet import build_fleet, kb_names, unique_names
-from verscan.inventory import load_inventory
+from verscan.compare.fleet import build_fleet, kb_names, unique_names
 from verscan.manifest.load import load_manifests
 from verscan.manifest.model import Manifest
+from verscan.system.inventory import load_inventory
 from verscan.verdicts import KBVerdict
 
 # Machine C: B with A's kernel32.dll and without fabver.dll.

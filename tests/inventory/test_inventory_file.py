@@ -14,7 +14,8 @@ from click.testing import CliRunner
 from tests.inventory.helpers import NO_VERSION_SHA256, PE
 from verscan.cli import main
 from verscan.errors import InventoryError, SourceError
-from verscan.inventory import (
+from verscan.pe import Status, read_version_info
+from verscan.system.inventory import (
     FORMAT,
     FORMAT_VERSION,
     InventoryFile,
@@ -23,7 +24,6 @@ from verscan.inventory import (
     named_like_pe,
     take_inventory,
 )
-from verscan.pe import Status, read_version_info
 
 
 def _files(inv_files: Iterable[InventoryFile]) -> dict[str, InventoryFile]:

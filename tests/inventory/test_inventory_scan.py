@@ -12,13 +12,14 @@ from click.testing import CliRunner
 
 from tests.inventory.helpers import DIFF_A, DIFF_B, PE, copy_tree
 from verscan.cli import main
-from verscan.inventory import InventorySystem, dump_inventory, load_inventory, take_inventory
 from verscan.manifest.load import load_manifests
 from verscan.manifest.model import FileRow, Manifest
-from verscan.scan import ScanResult, scan
-from verscan.systems import Copy, DirectorySystem
+from verscan.system.directory import DirectorySystem
+from verscan.system.interface import Copy
+from verscan.system.inventory import InventorySystem, dump_inventory, load_inventory, take_inventory
+from verscan.system.walk import WalkProblem
 from verscan.verdicts import KBVerdict
-from verscan.walk import WalkProblem
+from verscan.verdicts.scan import ScanResult, scan
 
 
 def _edge_tree(tmp_path: Path) -> Path:

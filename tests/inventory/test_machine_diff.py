@@ -13,10 +13,10 @@ from click.testing import CliRunner
 
 from tests.inventory.helpers import DIFF_A, DIFF_B, PE, copy_tree
 from verscan.cli import main
-from verscan.diff import Change, Side, diff
-from verscan.inventory import take_inventory
+from verscan.compare.diff import Change, Side, diff
 from verscan.pe import Status, VersionInfo
 from verscan.pe.reader import read_version_and_stat
+from verscan.system.inventory import take_inventory
 
 # The changes build_diff.py made, B against A.
 EXPECTED = {
@@ -173,7 +173,7 @@ def test_unreadable_files_reported_per_file(
         return real(path)
 
     # The name the reading module looks up (the same function the inventory reads with).
-    monkeypatch.setattr("verscan.parallel.read_version_and_stat", reader)
+    monkeypatch.setattr("verscan.system.parallel.read_version_and_stat", reader)
     code, out, err = _run(runner, "diff", DIFF_A, DIFF_B, "-f", "json")
     assert code == 1
     data = json.loads(out)

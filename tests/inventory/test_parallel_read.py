@@ -11,11 +11,11 @@ import pytest
 from click.testing import CliRunner
 
 from tests.inventory.helpers import PE
-from verscan import parallel
 from verscan.cli import main
-from verscan.inventory import load_inventory, take_inventory
-from verscan.parallel import inspect, inspect_all, ordered_map, read_all
 from verscan.pe import read_version_info
+from verscan.system import parallel
+from verscan.system.inventory import load_inventory, take_inventory
+from verscan.system.parallel import inspect, inspect_all, ordered_map, read_all
 
 
 def _paths() -> list[str]:

@@ -18,7 +18,7 @@ import pytest
 
 from tests.robustness.helpers import PE, make_manifests, make_tree, run_cli
 from verscan.errors import InventoryError
-from verscan.inventory import load_inventory
+from verscan.system.inventory import load_inventory
 
 KINDS: dict[str, Callable[[Path], Path]] = {}
 

@@ -25,19 +25,19 @@ from verscan.cli.options import (
     reading,
 )
 from verscan.cli.scan import open_system
-from verscan.diff import Side, compare_verdicts, diff
+from verscan.compare.diff import Side, compare_verdicts, diff
 from verscan.errors import SourceError
-from verscan.inventory import (
-    load_inventory,
-    take_inventory,
-)
 from verscan.reports.diff import (
     diff_document,
     summary_line,
     verdict_diff_document,
     verdict_summary_line,
 )
-from verscan.scan import scan
+from verscan.system.inventory import (
+    load_inventory,
+    take_inventory,
+)
+from verscan.verdicts.scan import scan
 
 
 def _side(target: str, *, follow_links: bool, jobs: int | None) -> Side:

@@ -21,7 +21,7 @@ from verscan.output import OutputFormat
 from verscan.pe import Status, VersionInfo, read_version_info
 from verscan.pe.record import pe_named
 from verscan.reports.info import info_document
-from verscan.walk import MissingPath, WalkProblem, expand_paths
+from verscan.system.walk import MissingPath, WalkProblem, expand_paths
 
 ENGINES = ("pefile", "verscan")
 """verscan's own reader, or pefile (imported only when chosen)."""

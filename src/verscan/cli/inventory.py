@@ -19,16 +19,16 @@ from verscan.cli.options import (
     reading,
     refuse_existing,
 )
-from verscan.inventory import (
+from verscan.pe import Status
+from verscan.reports.inventory import summary_line as inventory_summary_line
+from verscan.system.inventory import (
     HASHES,
     dump_inventory,
     is_yaml_name,
     joined,
     take_inventory,
 )
-from verscan.pe import Status
-from verscan.reports.inventory import summary_line as inventory_summary_line
-from verscan.walk import WalkProblem
+from verscan.system.walk import WalkProblem
 
 
 @click.command("inventory")

@@ -23,8 +23,6 @@ from verscan.cli.common import (
 from verscan.cli.options import follow_option
 from verscan.errors import SourceError
 from verscan.output import OutputFormat
-from verscan.overwrite import Candidate, Decision, decide, pick, read_candidates
-from verscan.preflight import Answer, Planner, Reply
 from verscan.reports.overwrite import (
     REPLY_COLOURS,
     answer_detail,
@@ -33,6 +31,8 @@ from verscan.reports.overwrite import (
     preflight_document,
     preflight_summary,
 )
+from verscan.update.overwrite import Candidate, Decision, decide, pick, read_candidates
+from verscan.update.preflight import Answer, Planner, Reply
 
 _EXIT_BY_DECISION = {
     Decision.OVERWRITE: EXIT_CLEAN,

@@ -21,16 +21,16 @@ from verscan.cli.options import (
     load_manifest_args,
     manifests_option,
 )
+from verscan.compare.fleet import build_fleet
 from verscan.errors import InventoryError
-from verscan.fleet import build_fleet
-from verscan.inventory import (
-    Inventory,
-    load_inventory,
-)
 from verscan.output import OutputFormat, render
 from verscan.output.html import HtmlRenderer
 from verscan.reports.fleet import fleet_document
 from verscan.reports.fleet import summary_line as fleet_summary_line
+from verscan.system.inventory import (
+    Inventory,
+    load_inventory,
+)
 from verscan.verdicts import KBVerdict
 
 _REPORT_FORMATS = (*(f.value for f in TABULAR_AND_STRUCTURED), "html")

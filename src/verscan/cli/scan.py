@@ -20,9 +20,10 @@ from verscan.cli.common import (
 from verscan.cli.options import MANIFESTS_HELP, follow_option, load_manifest_args, manifests_option
 from verscan.errors import SourceError
 from verscan.reports.scan import scan_document, summary_line
-from verscan.scan import scan
-from verscan.systems import DirectorySystem, System
+from verscan.system.directory import DirectorySystem
+from verscan.system.interface import System
 from verscan.verdicts import FileVerdict, KBVerdict
+from verscan.verdicts.scan import scan
 
 
 def open_system(target: str, *, follow_links: bool = False) -> System:
@@ -30,7 +31,7 @@ def open_system(target: str, *, follow_links: bool = False) -> System:
     if os.path.isdir(target):
         return DirectorySystem(target, follow_links=follow_links)
     if os.path.isfile(target):
-        from verscan.inventory import InventorySystem, load_inventory
+        from verscan.system.inventory import InventorySystem, load_inventory
 
         return InventorySystem(load_inventory(target))
     raise SourceError(f"{target}: no such directory or inventory file")

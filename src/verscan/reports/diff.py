@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from verscan.diff import Change, DiffResult, FileDiff, KBDiff, VerdictDiff
+from verscan.compare.diff import Change, DiffResult, FileDiff, KBDiff, VerdictDiff
 from verscan.output import Document, Table
 
 CHANGE_WORDS = {

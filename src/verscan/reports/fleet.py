@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import Any
 
-from verscan.fleet import Fleet
+from verscan.compare.fleet import Fleet
 from verscan.output import Document, Table
 from verscan.verdicts import KBVerdict
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections import Counter
 
-from verscan.inventory import Inventory
 from verscan.pe import Status
+from verscan.system.inventory import Inventory
 
 
 def status_counts(inv: Inventory) -> dict[str, int]:

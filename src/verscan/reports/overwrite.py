@@ -7,8 +7,8 @@ from datetime import datetime
 from typing import Any
 
 from verscan.output import Document, Table
-from verscan.overwrite import Candidate, Decision, Outcome
-from verscan.preflight import Action, Answer, Plan, Reply, Row, SourceFile
+from verscan.update.overwrite import Candidate, Decision, Outcome
+from verscan.update.preflight import Action, Answer, Plan, Reply, Row, SourceFile
 from verscan.versions import format_version
 
 KEEP_QUESTION = "Do you want to keep the existing file?"

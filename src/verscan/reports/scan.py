@@ -6,8 +6,8 @@ from collections import Counter
 from typing import Any
 
 from verscan.output import Document, Table
-from verscan.scan import FileResult, KBResult, ScanResult
 from verscan.verdicts import FileVerdict, KBVerdict
+from verscan.verdicts.scan import FileResult, KBResult, ScanResult
 
 _COUNTED = (
     FileVerdict.CURRENT,

@@ -22,11 +22,11 @@ import stat
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from verscan.archive import MAX_EXPANDED, Entry, Packing, expand, list_entries, packing_of
-from verscan.branches import GDR_BAND, LDR_BAND
-from verscan.copies import fold
 from verscan.errors import ArchiveError, SourceError
 from verscan.pe import Status, VersionInfo, read_version_info
+from verscan.system.copies import fold
+from verscan.update.archive import MAX_EXPANDED, Entry, Packing, expand, list_entries, packing_of
+from verscan.verdicts.branches import GDR_BAND, LDR_BAND
 from verscan.versions import Version, align, compare, format_version, parse_version
 
 FIRST_BANDED_MAJOR = 6
@@ -255,7 +255,7 @@ def crossed_branches(existing: Version, new: Version) -> tuple[str, str] | None:
     """The two service branches when two fixed versions of one build sit on different ones.
 
     Only Windows Vista and later number their branches by revision band
-    (:data:`~verscan.branches.GDR_BAND`, :data:`~verscan.branches.LDR_BAND`);
+    (:data:`~verscan.verdicts.branches.GDR_BAND`, :data:`~verscan.verdicts.branches.LDR_BAND`);
     older versions, different builds and revisions below the GDR band get none.
     """
     if len(existing) != 4 or len(new) != 4:

@@ -1,6 +1,6 @@
 """Comparing two machines: a broken server with a healthy one.
 
-Each side is an :class:`~verscan.inventory.Inventory`, saved earlier or taken
+Each side is an :class:`~verscan.system.inventory.Inventory`, saved earlier or taken
 just now of a directory. Files are matched by their path relative to the root,
 without regard to case (as Windows names them). For each pair:
 
@@ -28,12 +28,12 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-from verscan.copies import fold
-from verscan.inventory import Inventory, InventoryFile, joined, kept_by_default
 from verscan.pe import Status, VersionInfo
-from verscan.scan import ScanResult
-from verscan.systems import file_sha256
+from verscan.system.copies import fold
+from verscan.system.interface import file_sha256
+from verscan.system.inventory import Inventory, InventoryFile, joined, kept_by_default
 from verscan.verdicts import KBVerdict
+from verscan.verdicts.scan import ScanResult
 from verscan.versions import Version, format_version, parse_version
 
 

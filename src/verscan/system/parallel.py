@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from verscan.pe import Status, VersionInfo, read_version_info
 from verscan.pe.reader import read_version_and_stat
-from verscan.systems import file_sha256
+from verscan.system.interface import file_sha256
 
 if TYPE_CHECKING:
     import multiprocessing.context

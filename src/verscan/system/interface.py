@@ -1,17 +1,17 @@
-"""Where a scan finds installed files: a directory tree, or (see :mod:`verscan.inventory`) a
-saved inventory of one. Both give the same :class:`Copy` records, so verdicts do not depend on
-which was scanned."""
+"""What a scan asks of a system: its copies of the files manifests name.
+
+A system is a directory tree (:mod:`verscan.system.directory`) or a saved inventory
+of one (:mod:`verscan.system.inventory`). Both give the same :class:`Copy` records,
+so verdicts do not depend on which was scanned."""
 
 from __future__ import annotations
 
-import os
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from verscan.copies import backup_folder_kind, backup_kind, fold
-from verscan.pe import VersionInfo, read_version_info
-from verscan.walk import WalkProblem, walk
+from verscan.pe import VersionInfo
+from verscan.system.walk import WalkProblem
 
 HASH_CHUNK = 1 << 20
 
@@ -61,32 +61,3 @@ def file_sha256(path: str) -> str | None:
     except OSError:
         return None
     return digest.hexdigest()
-
-
-class DirectorySystem(System):
-    """A mounted volume, share or extracted image, walked once and read only where needed."""
-
-    def __init__(self, root: str, *, follow_links: bool = False) -> None:
-        self.root = root
-        self.label = root
-        self.follow_links = follow_links
-
-    def find(
-        self, wanted: Callable[[str], bool], *, include_backups: bool
-    ) -> Iterator[Copy | WalkProblem]:
-        """Walk the tree once; read the version of each file whose name is wanted."""
-
-        def prune(rel: str) -> bool:
-            return backup_folder_kind(rel.rsplit("/", 1)[-1]) is not None
-
-        for item in walk(
-            self.root, follow_links=self.follow_links, prune=None if include_backups else prune
-        ):
-            if isinstance(item, WalkProblem):
-                yield item
-            elif wanted(fold(item.name)):
-                yield Copy(item.rel, item.name, read_version_info(item.path), backup_kind(item.rel))
-
-    def sha256(self, copy: Copy) -> str | None:
-        """Hash the file on disk."""
-        return copy.sha256 or file_sha256(os.path.join(self.root, *copy.rel.split("/")))

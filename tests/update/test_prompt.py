@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from tests.conftest import FIXTURES
 from verscan.cli import main
-from verscan.preflight import Planner, Reply, parse_typed_name
+from verscan.update.preflight import Planner, Reply, parse_typed_name
 
 TREES = FIXTURES / "preflight"
 SP = TREES / "sp"

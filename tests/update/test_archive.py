@@ -12,7 +12,9 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import FIXTURES, PE
-from verscan.archive import (
+from verscan.errors import ArchiveError
+from verscan.pe import Status, read_version_info
+from verscan.update.archive import (
     MAX_EXPANDED,
     Entry,
     Packing,
@@ -21,8 +23,6 @@ from verscan.archive import (
     packing_of,
     szdd_name,
 )
-from verscan.errors import ArchiveError
-from verscan.pe import Status, read_version_info
 
 ARCHIVES = FIXTURES / "archives"
 

@@ -4,7 +4,7 @@ An administrator takes one inventory per machine on site (``verscan inventory``)
 and scans, compares or reports on them anywhere later. An inventory records,
 for every file it keeps, everything the reader found (the whole
 :class:`~verscan.pe.VersionInfo`), so that :class:`InventorySystem` gives a
-scan exactly the copies a :class:`~verscan.systems.DirectorySystem` of the same
+scan exactly the copies a :class:`~verscan.system.directory.DirectorySystem` of the same
 tree gives, and the verdicts agree.
 
 Which files are kept: every file whose content is a PE image (recognised by its
@@ -30,14 +30,14 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from verscan import __version__
-from verscan.copies import backup_folder_kind, backup_kind, fold
 from verscan.encoding import escape_surrogates
 from verscan.errors import InventoryError, SourceError
-from verscan.parallel import FileRead, default_workers, inspect_all
 from verscan.pe import Status, StringTable, VersionInfo
 from verscan.pe.record import pe_named
-from verscan.systems import Copy, System
-from verscan.walk import WalkEntry, WalkProblem, walk
+from verscan.system.copies import backup_folder_kind, backup_kind, fold
+from verscan.system.interface import Copy, System
+from verscan.system.parallel import FileRead, default_workers, inspect_all
+from verscan.system.walk import WalkEntry, WalkProblem, walk
 
 FORMAT = "verscan-inventory"
 """The value of an inventory's ``format`` key."""
@@ -145,7 +145,7 @@ def take_inventory(
 
     ``hash_name`` (``"sha256"``) hashes every kept file; files with no version to
     compare are hashed in any case. ``workers`` is passed to
-    :func:`verscan.parallel.inspect_all`; ``wrap`` sees each file's result as it comes.
+    :func:`verscan.system.parallel.inspect_all`; ``wrap`` sees each file's result as it comes.
     Raises :class:`SourceError` when ``root`` is not a folder.
     """
     if hash_name is not None and hash_name not in HASHES:

@@ -12,10 +12,10 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from verscan.inventory import Inventory, InventorySystem
 from verscan.manifest.model import Manifest
-from verscan.scan import scan
+from verscan.system.inventory import Inventory, InventorySystem
 from verscan.verdicts import KBVerdict
+from verscan.verdicts.scan import scan
 
 
 @dataclass(frozen=True)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from verscan.branches import choose_row, row_floors
 from verscan.manifest.model import FileRow
+from verscan.verdicts.branches import choose_row, row_floors
 from verscan.versions import compare, parse_version
 
 GDR_LDR = [

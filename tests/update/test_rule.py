@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import FIXTURES, PE
-from verscan.archive import Packing
 from verscan.errors import SourceError
-from verscan.overwrite import (
+from verscan.pe import Status, VersionInfo
+from verscan.update.archive import Packing
+from verscan.update.overwrite import (
     Candidate,
     Decision,
     crossed_branches,
@@ -18,7 +19,6 @@ from verscan.overwrite import (
     pick,
     read_candidates,
 )
-from verscan.pe import Status, VersionInfo
 
 ARCHIVES = FIXTURES / "archives"
 

@@ -6,7 +6,7 @@ installed system (TARGET) by file name, case-insensitively as Windows does.
 Versions are read only for names found on both sides, and each is read once.
 
 Copies in backup folders under TARGET (uninstall backups, ``dllcache``,
-``WinSxS``, ...; see :mod:`verscan.copies`) are left out unless asked for, as
+``WinSxS``, ...; see :mod:`verscan.system.copies`) are left out unless asked for, as
 the scan does. When a name still has several installed copies, the copies on
 the new file's platform are preferred when there are some; every remaining
 copy gets its own decision, and each row says of how many copies it is one.
@@ -25,10 +25,12 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from verscan.archive import MAX_EXPANDED, Entry, list_entries, packing_of
-from verscan.copies import backup_folder_kind, backup_kind, fold
 from verscan.errors import ArchiveError, SourceError
-from verscan.overwrite import (
+from verscan.pe import Status, VersionInfo
+from verscan.system.copies import backup_folder_kind, backup_kind, fold
+from verscan.system.walk import WalkEntry, WalkProblem, walk
+from verscan.update.archive import MAX_EXPANDED, Entry, list_entries, packing_of
+from verscan.update.overwrite import (
     Candidate,
     Decision,
     Outcome,
@@ -36,8 +38,6 @@ from verscan.overwrite import (
     read_entry,
     read_plain,
 )
-from verscan.pe import Status, VersionInfo
-from verscan.walk import WalkEntry, WalkProblem, walk
 
 
 class Action(str, enum.Enum):

@@ -14,7 +14,7 @@ from click.testing import CliRunner
 
 from tests.conftest import FIXTURES
 from verscan.cli import main
-from verscan.preflight import Action, Planner
+from verscan.update.preflight import Action, Planner
 
 TREES = FIXTURES / "preflight"
 SP = TREES / "sp"

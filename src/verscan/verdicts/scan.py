@@ -2,7 +2,7 @@
 
 One pass over the system serves every manifest: the walk keeps only files a
 manifest names, reads their versions, and each copy is judged against the row
-that applies to it (:mod:`verscan.branches`). Copies in backup folders are
+that applies to it (:mod:`verscan.verdicts.branches`). Copies in backup folders are
 judged too when asked for, but never count towards a KB's verdict.
 """
 
@@ -12,14 +12,14 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
-from verscan.branches import choose_row
-from verscan.copies import fold, hint_parts, in_wow64_folder, matches_hint
 from verscan.manifest.model import FileRow, Manifest
 from verscan.pe import Status
-from verscan.systems import Copy, System
+from verscan.system.copies import fold, hint_parts, in_wow64_folder, matches_hint
+from verscan.system.interface import Copy, System
+from verscan.system.walk import WalkProblem
 from verscan.verdicts import FileVerdict, KBVerdict
+from verscan.verdicts.branches import choose_row
 from verscan.versions import Version, compare, format_version, parse_version
-from verscan.walk import WalkProblem
 
 DOWNGRADE_NOTE = "later than this KB's version: installing this KB would downgrade it"
 
