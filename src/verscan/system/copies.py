@@ -1,8 +1,9 @@
 """Folders that hold copies of system files rather than the live ones, and name matching.
 
 Uninstall backups hold the *old* versions, Windows File Protection's caches and
-the component store hold many versions side by side: none of them is the file
-Windows loads. Names are compared case-insensitively, as Windows does.
+the component store hold many versions side by side, ``Windows.old`` holds the
+system an upgrade replaced: none of them is the file Windows loads. Names are
+compared case-insensitively, as Windows does.
 """
 
 from __future__ import annotations
@@ -17,6 +18,11 @@ _BACKUP_FOLDERS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"^servicepackfiles$"), "service-pack source files"),
     (re.compile(r"^winsxs$"), "component store"),
     (re.compile(r"^softwaredistribution$"), "update download cache"),
+    (re.compile(r"^windows\.old(?:\.\d{3})?$"), "previous Windows installation"),
+    (re.compile(r"^\$windows\.~(?:bt|ws)$"), "Windows upgrade files"),
+    (re.compile(r"^ie[5-9]updates$|^ie1[01]updates$"), "Internet Explorer uninstall backup"),
+    (re.compile(r"^\$patchcache\$$"), "Windows Installer patch cache"),
+    (re.compile(r"^\$ntupdaterolluppackuninstall\$$"), "update rollup uninstall backup"),
 )
 
 

@@ -7,10 +7,12 @@ so verdicts do not depend on which was scanned."""
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 from verscan.pe import VersionInfo
+from verscan.system.exclude import Exclude
+from verscan.system.profile import Profile, detect_profile
 from verscan.system.walk import WalkProblem
 
 HASH_CHUNK = 1 << 20
@@ -40,13 +42,31 @@ class System(ABC):
 
     @abstractmethod
     def find(
-        self, wanted: Callable[[str], bool], *, include_backups: bool
+        self,
+        wanted: Callable[[str], bool],
+        *,
+        include_backups: bool,
+        exclude: Exclude | None = None,
     ) -> Iterator[Copy | WalkProblem]:
-        """Copies whose folded name ``wanted`` accepts; copies in backup folders only when asked."""
+        """Copies whose folded name ``wanted`` accepts; copies in backup folders only when
+        asked; nothing under a path ``exclude`` accepts."""
 
     @abstractmethod
     def sha256(self, copy: Copy) -> str | None:
         """The copy's SHA-256, or None when it cannot be had."""
+
+    @abstractmethod
+    def children(self, rel: str) -> Sequence[str] | None:
+        """The names in the folder ``rel`` (``""``: the root), None when it is not a
+        folder or cannot be listed. Used to find the Windows folder and its kernel."""
+
+    @abstractmethod
+    def version_info(self, rel: str) -> VersionInfo | None:
+        """What the reader finds in the file ``rel``, None when there is no such file."""
+
+    def profile(self) -> Profile:
+        """Which Windows the system is, from its kernel (:mod:`verscan.system.profile`)."""
+        return detect_profile(self.children, self.version_info)
 
 
 def file_sha256(path: str) -> str | None:

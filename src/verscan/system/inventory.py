@@ -35,8 +35,10 @@ from verscan.errors import InventoryError, SourceError
 from verscan.pe import Status, StringTable, VersionInfo
 from verscan.pe.record import pe_named
 from verscan.system.copies import backup_folder_kind, backup_kind, fold
+from verscan.system.exclude import Exclude, under_excluded
 from verscan.system.interface import Copy, System
 from verscan.system.parallel import FileRead, default_workers, inspect_all
+from verscan.system.profile import Profile, profile_from_record
 from verscan.system.walk import WalkEntry, WalkProblem, walk
 
 FORMAT = "verscan-inventory"
@@ -125,6 +127,9 @@ class Inventory:
     """True when every file was recorded, not only PE files and files named like them."""
     follow_links: bool = False
     """Whether symbolic links were followed."""
+    system: Profile | None = None
+    """The system's profile when the inventory was taken; None in inventories that predate
+    profiles (a scan then finds it from the recorded files)."""
     origin: str | None = field(default=None, compare=False)
     """The file it was loaded from (not part of the format)."""
 
@@ -180,6 +185,9 @@ def take_inventory(
         if all_files or kept_by_default(read.info, entry.name):
             files.append(InventoryFile(entry.rel, read.info, iso_utc(read.mtime), read.sha256))
     created = iso_utc((now or datetime.datetime.now(datetime.timezone.utc)).timestamp())
+    from verscan.system.directory import DirectorySystem
+
+    profile = DirectorySystem(root, follow_links=follow_links).profile()
     return Inventory(
         root=root,
         label=label or host,
@@ -191,6 +199,7 @@ def take_inventory(
         hash=hash_name,
         all_files=all_files,
         follow_links=follow_links,
+        system=profile,
     )
 
 
@@ -275,6 +284,7 @@ def header_record(inv: Inventory) -> dict[str, Any]:
         "hash": inv.hash,
         "all": inv.all_files,
         "follow_links": inv.follow_links,
+        "system": inv.system.record() if inv.system is not None else None,
     }
 
 
@@ -458,6 +468,12 @@ class _Parser:
         problems = tuple(
             self._problem(item, f"problems[{i}]") for i, item in enumerate(problems_data)
         )
+        try:
+            recorded = data.get("system")
+            system = None if recorded is None else profile_from_record(recorded, "system")
+        except ValueError as exc:
+            where, _, message = str(exc).partition(": ")
+            raise _Bad(where, message) from None
         return Inventory(
             root=root,
             label=_str(data, "label", ""),
@@ -469,6 +485,7 @@ class _Parser:
             hash=hash_name,
             all_files=_bool(data, "all", ""),
             follow_links=_bool(data, "follow_links", "", default=False),
+            system=system,
             origin=self.origin,
         )
 
@@ -646,9 +663,15 @@ class InventorySystem(System):
     def __init__(self, inventory: Inventory) -> None:
         self.inventory = inventory
         self.label = inventory.label or inventory.root
+        self._folders: dict[str, dict[str, None]] | None = None
+        self._files: dict[str, InventoryFile] | None = None
 
     def find(
-        self, wanted: Callable[[str], bool], *, include_backups: bool
+        self,
+        wanted: Callable[[str], bool],
+        *,
+        include_backups: bool,
+        exclude: Exclude | None = None,
     ) -> Iterator[Copy | WalkProblem]:
         """The recorded files whose folded name is wanted, then the recorded problems."""
         inv = self.inventory
@@ -658,10 +681,43 @@ class InventorySystem(System):
             kind = backup_kind(f.rel)
             if kind is not None and not include_backups:
                 continue
+            if exclude is not None and under_excluded(exclude, f.rel):
+                continue
             yield Copy(f.rel, f.name, f.info, kind, f.sha256)
         for p in inv.problems:
+            if exclude is not None and p.rel and under_excluded(exclude, p.rel):
+                continue
             if include_backups or not _hidden_without_backups(p):
                 yield WalkProblem(joined(inv.root, p.rel), p.message)
+
+    def _index(self) -> tuple[dict[str, dict[str, None]], dict[str, InventoryFile]]:
+        if self._folders is None or self._files is None:
+            folders: dict[str, dict[str, None]] = {"": {}}
+            files: dict[str, InventoryFile] = {}
+            for f in self.inventory.files:
+                files[f.rel] = f
+                parent = ""
+                for part in f.rel.split("/"):
+                    folders.setdefault(parent, {})[part] = None
+                    parent = f"{parent}/{part}" if parent else part
+            self._folders, self._files = folders, files
+        return self._folders, self._files
+
+    def children(self, rel: str) -> Sequence[str] | None:
+        """The recorded names in a folder (folders holding no recorded file are unknown)."""
+        listing = self._index()[0].get(rel)
+        return list(listing) if listing is not None else None
+
+    def version_info(self, rel: str) -> VersionInfo | None:
+        """The recorded record of the file."""
+        found = self._index()[1].get(rel)
+        return found.info if found is not None else None
+
+    def profile(self) -> Profile:
+        """The profile recorded when the inventory was taken, else found from its files."""
+        if self.inventory.system is not None:
+            return self.inventory.system
+        return super().profile()
 
     def sha256(self, copy: Copy) -> str | None:
         """The recorded hash (the files themselves are elsewhere)."""
