@@ -47,6 +47,10 @@ Decisions on the ambiguous cases:
   value take the CPU their heading or introducing sentence names (``For all
   supported x64-based versions``, ``timestamp for Windows NT Alpha:``), if it
   names exactly one.
+- **Releases and system platform**: the Windows releases the section names
+  (``Windows 7``, ``Windows Server 2008 R2``), else those of the article's
+  product list or title when they are of one kernel line; the system platform
+  the section names (``x64-based``). See :mod:`.releases`.
 - **Section**: the nearest heading between the previous table and this one
   (underlined, ``IIS 5.0:``, a stand-alone short line, a Markdown or HTML
   heading); else the scope the introducing sentence names (``Service Pack 2
@@ -81,6 +85,7 @@ import stat
 
 from verscan.errors import ArticleError
 from verscan.kb import csvlist, html, identity, values
+from verscan.kb.releases import scope_rows
 from verscan.kb.result import Log, ParsedArticle, Problem
 from verscan.kb.source import Kind, decode, detect, unwrap_mhtml
 from verscan.kb.text import read_text
@@ -133,13 +138,16 @@ def parse_article(
     number = number or identity.kb_from_name(source)
     if number is None:
         raise ArticleError(f"no KB number found in {where}; give one with --kb")
-    products = (values.visible(p) for p in identity.products_from_text(lines))
+    products = tuple(
+        p for p in (values.visible(p) for p in identity.products_from_text(lines)) if p.strip()
+    )
+    title = " ".join(values.visible(title).split()) or None if title else None
     manifest = Manifest(
         kb=number,
-        title=" ".join(values.visible(title).split()) or None if title else None,
+        title=title,
         source=source,
-        products=tuple(p for p in products if p.strip()),
-        files=tuple(rows),
+        products=products,
+        files=tuple(scope_rows(rows, lines=lines, products=products, title=title)),
     )
     return ParsedArticle(
         manifest=manifest,

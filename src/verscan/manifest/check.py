@@ -20,6 +20,7 @@ from verscan.manifest.model import BRANCHES, PLATFORMS, FileRow, Manifest
 from verscan.manifest.problem import LintProblem
 from verscan.manifest.schema import (
     MAX_PROBLEMS,
+    MAX_RELEASES,
     ROW_KEYS,
     ROW_OPTIONAL_KEYS,
     ROW_REQUIRED,
@@ -102,6 +103,10 @@ class _Checker:
             "section": self.text,
             "min_version": self.checked(partial(rules.version_problem, "min_version")),
             "sha256": self.checked(rules.sha256_problem),
+            "releases": self.releases,
+            "system_platform": self.checked(
+                partial(rules.choice_problem, "system_platform", PLATFORMS)
+            ),
         }
 
     def report(self, node: yaml.Node, message: str) -> None:
@@ -161,6 +166,27 @@ class _Checker:
             if key not in seen:
                 self.report(node, f'{what} is missing required key "{key}"')
         return {key: value for key, (_, value) in seen.items() if key in known}
+
+    def releases(self, key: str, node: yaml.Node) -> tuple[str, ...] | Literal[_Invalid.VALUE]:
+        """A list of Windows release names from the catalogue (an empty list is none)."""
+        if not isinstance(node, yaml.SequenceNode):
+            self.report(node, f"{key} must be a list of release names, not {_described(node)}")
+            return _INVALID
+        if len(node.value) > MAX_RELEASES:
+            self.report(node, f"{key} lists more than {MAX_RELEASES} releases")
+            return _INVALID
+        names: list[str] = []
+        valid = True
+        for item in node.value:
+            name = self.checked(rules.release_problem, nullable=False)("release", item)
+            if not isinstance(name, str):
+                valid = False
+            elif name in names:
+                self.report(item, f"release {rules.shown(name)} is listed twice")
+                valid = False
+            else:
+                names.append(name)
+        return tuple(names) if valid else _INVALID
 
     def products(self, node: yaml.Node) -> tuple[str, ...] | Literal[_Invalid.VALUE]:
         if not isinstance(node, yaml.SequenceNode):
@@ -318,6 +344,8 @@ def row_identity(row: FileRow) -> tuple[object, ...]:
         row.time,
         row.min_version,
         row.sha256,
+        row.releases,
+        row.system_platform,
     )
 
 

@@ -49,8 +49,14 @@ def dump_manifest(m: Manifest) -> str:
 
 
 def _row_lines(row: FileRow) -> list[str]:
-    keys = list(ROW_KEYS) + [k for k in ROW_OPTIONAL_KEYS if getattr(row, k) is not None]
-    lines = [f"    {key}: {_scalar(getattr(row, key))}" for key in keys]
+    keys = list(ROW_KEYS) + [k for k in ROW_OPTIONAL_KEYS if getattr(row, k) not in (None, ())]
+    lines = []
+    for key in keys:
+        value = getattr(row, key)
+        if isinstance(value, tuple):
+            lines.append(f"    {key}: [" + ", ".join(_scalar(v) for v in value) + "]")
+        else:
+            lines.append(f"    {key}: {_scalar(value)}")
     lines[0] = "  - " + lines[0].lstrip()
     return lines
 

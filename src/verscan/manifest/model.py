@@ -45,6 +45,12 @@ class FileRow:
     """Explicit branch floor: the row applies to installed versions at or above it."""
     sha256: str | None = None
     """Lower-case hex SHA-256 of the file, for files without a version resource."""
+    releases: tuple[str, ...] = ()
+    """The Windows releases the row's table is for (names from
+    :data:`verscan.windows.catalogue.RELEASES`); empty when the article does not say."""
+    system_platform: str | None = None
+    """The platform of the *system* the row's table is for (``x64`` for the table of an
+    x64 package, whose WOW64 rows have the file platform ``x86``), or None."""
 
     @property
     def parsed_version(self) -> Version | None:

@@ -130,6 +130,18 @@ def choice_problem(key: str, allowed: Sequence[str], value: str) -> str | None:
     return f'{message} (did you mean "{guess}"?)' if guess else message
 
 
+def release_problem(value: str) -> str | None:
+    """A release is one of the catalogue's names, exactly (see the README's list)."""
+    from verscan.windows.catalogue import RELEASE_BY_NAME
+    from verscan.windows.names import suggest_release
+
+    if value in RELEASE_BY_NAME:
+        return None
+    guess = suggest_release(value)
+    hint = f' (did you mean "{guess}"?)' if guess else ""
+    return f"unknown Windows release {shown(value)}{hint}; the README lists the names"
+
+
 def sha256_problem(value: str) -> str | None:
     """A SHA-256 is 64 lower-case hex digits."""
     if _SHA256.fullmatch(value) is None:

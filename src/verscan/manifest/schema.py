@@ -27,8 +27,11 @@ ROW_KEYS = (
 )
 """Row keys that are always written (null when unknown), in order."""
 
-ROW_OPTIONAL_KEYS = ("min_version", "sha256")
+ROW_OPTIONAL_KEYS = ("min_version", "sha256", "releases", "system_platform")
 """Row keys written only when set, after :data:`ROW_KEYS`."""
+
+MAX_RELEASES = 100
+"""Most release names a row may list (the catalogue has fewer)."""
 
 ROW_REQUIRED = ("name", "version")
 """Row keys that must be present in every row (``version`` may be null)."""
