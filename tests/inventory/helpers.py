@@ -15,13 +15,18 @@ DIFF_B = SYSTEMS / "diff-b"
 NO_VERSION_SHA256 = hashlib.sha256((PE / "no_version_x86.dll").read_bytes()).hexdigest()
 
 MANIFESTS = {
+    # Both machines are Windows 7 SP1 x64 (their kernel32.dll says so). The rows of the
+    # manifests whose versions are on an older Windows' own line (5.0.2195, 5.1.2600) say
+    # they are for Windows 7: without that, they would be rows of Windows 2000 or XP.
+    #
     # A has 5.0.2195.6860 in inetsrv: MISSING; B has 6870: INSTALLED. The path hint keeps
     # SysWOW64's copies (an x86 one on A, a misplaced x64 one on B) out of it.
     "kb1111111.yaml": """
 kb: "1111111"
 title: IIS schema update
 files:
-  - {name: Iischema.dll, version: "5.0.2195.6870", platform: x64, path: 'system32\\inetsrv'}
+  - {name: Iischema.dll, version: "5.0.2195.6870", platform: x64, path: 'system32\\inetsrv',
+     releases: [Windows 7]}
 """,
     # A has 6.1.7601.17514: INSTALLED; B has 17510: MISSING. The uninstall backup
     # (17000) never counts.
@@ -43,7 +48,7 @@ files:
 kb: "4444444"
 title: Setup API update
 files:
-  - {name: setupapi.dll, version: "5.1.2600.2180"}
+  - {name: setupapi.dll, version: "5.1.2600.2180", releases: [Windows 7]}
 """,
     # stub.dll has no version on A and matches by SHA-256: INSTALLED; B's differs: MISSING.
     "kb5555555.yaml": f"""

@@ -109,9 +109,10 @@ def test_csv_is_the_matrix(
     code, out, _ = _run(runner, "report", *fleet_inventories, "-m", manifests, "-f", "csv")
     assert code == 1
     rows = list(csv.reader(io.StringIO(out)))
-    assert rows[0] == ["machine", *EXPECTED["srvA"], "missing"]
+    assert rows[0] == ["machine", "system", *EXPECTED["srvA"], "missing"]
     for row in rows[1:]:
-        assert row[1:-1] == list(EXPECTED[row[0]].values())
+        assert row[1] == "Windows 7 / Server 2008 R2 SP1 x64"
+        assert row[2:-1] == list(EXPECTED[row[0]].values())
         assert int(row[-1]) == list(EXPECTED[row[0]].values()).count("MISSING")
     assert len(rows) == 4
 
@@ -121,7 +122,8 @@ def test_table_and_yaml(runner: CliRunner, fleet_inventories: list[Path], manife
     assert code == 1
     assert out.startswith("Machines by KB\n")
     srv_b = next(line for line in out.splitlines() if line.startswith("srvB"))
-    assert srv_b.split() == ["srvB", *EXPECTED["srvB"].values(), "2"]
+    system = ["Windows", "7", "/", "Server", "2008", "R2", "SP1", "x64"]
+    assert srv_b.split() == ["srvB", *system, *EXPECTED["srvB"].values(), "2"]
     assert "Why" in out and "outdated: Windows/System32/kernel32.dll" in out
     code, out, _ = _run(runner, "report", *fleet_inventories, "-m", manifests, "-f", "yaml")
     assert yaml.safe_load(out)["summary"]["INSTALLED"] == 9

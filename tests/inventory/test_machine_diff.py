@@ -66,8 +66,15 @@ def test_directories(runner: CliRunner) -> None:
     assert _changes(out) == EXPECTED
     assert err.strip().endswith(
         "1 A newer, 2 B newer, 1 only in A, 1 only in B, "
-        "2 same version but different content, 1 platform differs"
+        "2 same version but different content, 1 platform differs; "
+        "systems differ: kernel 6.1.7601.17514 against 6.1.7601.17510"
     )
+    data = json.loads(out)
+    assert data["a_system"]["os"] == data["b_system"]["os"] == "Windows 7 / Server 2008 R2"
+    assert data["a_system"]["source"] == "Windows/System32/kernel32.dll"
+    assert data["system_differences"] == [
+        {"field": "version", "a": "6.1.7601.17514", "b": "6.1.7601.17510"}
+    ]
 
 
 @pytest.mark.parametrize("suffix", [".json", ".yaml"])
@@ -143,6 +150,13 @@ def test_table_output(runner: CliRunner) -> None:
     code, out, _ = _run(runner, "diff", DIFF_A, DIFF_B)
     assert code == 1
     lines = out.splitlines()
+    assert lines[:4] == [
+        "A: Windows 7 / Server 2008 R2 SP1 x64, kernel 6.1.7601.17514",
+        "B: Windows 7 / Server 2008 R2 SP1 x64, kernel 6.1.7601.17510",
+        "systems differ: kernel 6.1.7601.17514 against 6.1.7601.17510",
+        "",
+    ]
+    lines = lines[4:]
     assert lines[0].split() == [
         "path",
         "change",
@@ -258,7 +272,9 @@ def test_manifests_mode(runner: CliRunner, tmp_path: Path, manifests: Path) -> N
         ("5555555", "INSTALLED", "MISSING"),
     }
     assert all(d["change"] == "verdict_differs" for d in data["differences"])
-    assert err.strip().endswith("4 of 6 KBs differ")
+    assert err.strip().endswith(
+        "4 of 6 KBs differ; systems differ: kernel 6.1.7601.17514 against 6.1.7601.17510"
+    )
     code, out, _ = _run(runner, "diff", DIFF_A, DIFF_A, "-m", manifests, "--show-all", "-f", "json")
     assert code == 0
     assert len(json.loads(out)["differences"]) == 6

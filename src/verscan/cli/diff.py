@@ -18,11 +18,15 @@ from verscan.cli.common import (
 )
 from verscan.cli.options import (
     TABULAR_AND_STRUCTURED,
+    exclude_option,
     follow_option,
     jobs_option,
     load_manifest_args,
     manifests_option,
+    os_option,
+    profile_of,
     reading,
+    stated_for,
 )
 from verscan.cli.scan import open_system
 from verscan.compare.diff import Side, compare_verdicts, diff
@@ -33,23 +37,31 @@ from verscan.reports.diff import (
     verdict_diff_document,
     verdict_summary_line,
 )
+from verscan.system.exclude import make_exclude
 from verscan.system.inventory import (
+    InventorySystem,
     load_inventory,
     take_inventory,
 )
 from verscan.verdicts.scan import scan
 
 
-def _side(target: str, *, follow_links: bool, jobs: int | None) -> Side:
+def _side(
+    target: str, tag: str, os_texts: tuple[str, ...], *, follow_links: bool, jobs: int | None
+) -> Side:
     """A directory (read now) or a saved inventory, as one machine of a comparison."""
     if os.path.isdir(target):
         inv = take_inventory(
             target, label=target, follow_links=follow_links, workers=jobs, wrap=reading
         )
-        return Side(inv, live=True)
-    if os.path.isfile(target):
-        return Side(load_inventory(target))
-    raise SourceError(f"{target}: no such directory or inventory file")
+        live = True
+    elif os.path.isfile(target):
+        inv, live = load_inventory(target), False
+    else:
+        raise SourceError(f"{target}: no such directory or inventory file")
+    stated = stated_for(os_texts, tag, inv.label, target)
+    profile = profile_of(InventorySystem(inv), stated)
+    return Side(inv, live=live, system=profile)
 
 
 @click.command("diff")
@@ -66,6 +78,8 @@ def _side(target: str, *, follow_links: bool, jobs: int | None) -> Side:
 @output_options(TABULAR_AND_STRUCTURED)
 @follow_option("A and B (directories)")
 @jobs_option
+@os_option("A or B")
+@exclude_option
 @handle_errors
 def diff_command(
     a: str,
@@ -77,11 +91,14 @@ def diff_command(
     force: bool,
     follow_links: bool,
     jobs: int | None,
+    os_texts: tuple[str, ...],
+    excludes: tuple[str, ...],
 ) -> None:
     """Compare two machines: A and B are each a directory or an inventory.
 
-    Files are matched by their path relative to each root, without regard to
-    case. A file differs when its version differs (A newer, B newer), when it is
+    Each side's Windows (release, service pack, platform) is shown first, and
+    how they differ. Files are matched by their path relative to each root,
+    without regard to case. A file differs when its version differs (A newer, B newer), when it is
     on one side only, when it has the same version but another hash or size,
     or when it is built for another platform. Files that cannot be read are
     listed and left out; the rest are compared.
@@ -91,16 +108,19 @@ def diff_command(
       verscan diff broken.json healthy.json
       verscan diff /mnt/srv01/Windows srv02.json --format json
       verscan diff srv01.json srv02.json -m manifests/
+      verscan diff old.json /mnt/c -m manifests/ --os "B=Windows XP SP3 x86"
 
     Exit 0 when the two are the same, 1 when they differ (or some files could
     not be compared on one side), 2 on usage or input errors.
     """
     if manifest_paths:
-        _diff_verdicts(a, b, manifest_paths, show_all, fmt, output, force, follow_links)
+        _diff_verdicts(
+            a, b, manifest_paths, show_all, fmt, output, force, follow_links, os_texts, excludes
+        )
         return
-    side_a = _side(a, follow_links=follow_links, jobs=jobs)
-    side_b = _side(b, follow_links=follow_links, jobs=jobs)
-    result = diff(side_a, side_b)
+    side_a = _side(a, "A", os_texts, follow_links=follow_links, jobs=jobs)
+    side_b = _side(b, "B", os_texts, follow_links=follow_links, jobs=jobs)
+    result = diff(side_a, side_b, exclude=make_exclude(excludes))
     for p in result.problems:
         where = {"a": "A", "b": "B"}.get(p.side, "A and B")
         warn(f"{where}: {p.path or '.'}: {p.message}")
@@ -118,12 +138,23 @@ def _diff_verdicts(
     output: str | None,
     force: bool,
     follow_links: bool,
+    os_texts: tuple[str, ...],
+    excludes: tuple[str, ...],
 ) -> None:
     manifests, errors = load_manifest_args(manifest_paths)
     if not manifests:
         sys.exit(EXIT_ERROR)
     systems = [open_system(t, follow_links=follow_links) for t in (a, b)]
-    results = [scan(system, manifests) for system in systems]
+    exclude = make_exclude(excludes)
+    results = [
+        scan(
+            system,
+            manifests,
+            profile=profile_of(system, stated_for(os_texts, tag, system.label, target)),
+            exclude=exclude,
+        )
+        for system, tag, target in zip(systems, "AB", (a, b))
+    ]
     for tag, result in zip("AB", results):
         for problem in result.problems:
             warn(f"{tag}: {problem.path}: {problem.message}")

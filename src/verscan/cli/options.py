@@ -14,6 +14,8 @@ from verscan.output import OutputFormat
 
 if TYPE_CHECKING:
     from verscan.manifest.model import Manifest
+    from verscan.system.interface import System
+    from verscan.system.profile import Profile
 
 TABULAR_AND_STRUCTURED = (
     OutputFormat.TABLE,
@@ -78,3 +80,88 @@ def load_manifest_args(paths: Iterable[str]) -> tuple[list[Manifest], bool]:
     for error in errors:
         warn(f"error: {error}")
     return manifests, bool(errors)
+
+
+def exclude_option(func: F) -> F:
+    """``--exclude GLOB`` (repeatable), as ``excludes``."""
+    return click.option(
+        "--exclude",
+        "excludes",
+        multiple=True,
+        metavar="GLOB",
+        help=(
+            "Leave out paths matching GLOB (repeatable): a name at any depth "
+            '("Program Files*") or, with a /, a path from the target ("Windows/Temp").'
+        ),
+    )(func)
+
+
+def os_option(who: str | None = None) -> Callable[[F], F]:
+    """``--os TEXT``: state the system's profile (``--os WHO=TEXT`` with ``who``, repeatable)."""
+    if who is None:
+        return click.option(
+            "--os",
+            "os_text",
+            metavar="TEXT",
+            default=None,
+            callback=_check_os,
+            help=(
+                "State which Windows TARGET is, when it cannot be found or is wrong: "
+                '"Windows XP SP3 x86", "Windows 7 SP1 x64", "Windows 10 version 22H2 x64".'
+            ),
+        )
+    return click.option(
+        "--os",
+        "os_texts",
+        metavar="[WHO=]TEXT",
+        multiple=True,
+        callback=_check_os,
+        help=(
+            f"State which Windows {who} is ({who.split(' ')[0]}=TEXT for one of them; "
+            'repeatable): "Windows XP SP3 x86", "Windows 7 SP1 x64".'
+        ),
+    )
+
+
+def _check_os(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+    """Refuse an ``--os`` verscan does not understand before any walk starts."""
+    from verscan.system.profile import ProfileError, stated_profile
+
+    texts = value if isinstance(value, tuple) else (() if value is None else (value,))
+    for text in texts:
+        stated = text.partition("=")[2] if "=" in text else text
+        try:
+            stated_profile(stated)
+        except ProfileError as exc:
+            raise click.BadParameter(str(exc)) from None
+    return value
+
+
+def stated_for(texts: Iterable[str], *names: str) -> str | None:
+    """The ``--os`` text for a machine known by any of ``names``; else the one for all."""
+    folded = {n.casefold() for n in names if n}
+    common = None
+    for text in texts:
+        who, eq, stated = text.partition("=")
+        if not eq:
+            common = text
+        elif who.strip().casefold() in folded:
+            return stated
+    return common
+
+
+def profile_of(system: System, os_text: str | None) -> Profile:
+    """The system's profile: found from its kernel, or as ``--os`` states it (warned)."""
+    from verscan.system.profile import stated_profile
+
+    detected = system.profile()
+    if os_text is not None:
+        return stated_profile(os_text, detected)
+    if not detected.known:
+        warn(
+            f"{system.label}: the Windows release is unknown ({detected.warning}); "
+            "judging rows by their version line only (state it with --os)"
+        )
+    elif detected.warning:
+        warn(f"{system.label}: {detected.warning}")
+    return detected

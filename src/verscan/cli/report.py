@@ -18,8 +18,12 @@ from verscan.cli.common import (
 from verscan.cli.options import (
     MANIFESTS_HELP,
     TABULAR_AND_STRUCTURED,
+    exclude_option,
     load_manifest_args,
     manifests_option,
+    os_option,
+    profile_of,
+    stated_for,
 )
 from verscan.compare.fleet import build_fleet
 from verscan.errors import InventoryError
@@ -27,8 +31,10 @@ from verscan.output import OutputFormat, render
 from verscan.output.html import HtmlRenderer
 from verscan.reports.fleet import fleet_document
 from verscan.reports.fleet import summary_line as fleet_summary_line
+from verscan.system.exclude import make_exclude
 from verscan.system.inventory import (
     Inventory,
+    InventorySystem,
     load_inventory,
 )
 from verscan.verdicts import KBVerdict
@@ -57,6 +63,8 @@ _REPORT_FORMATS = (*(f.value for f in TABULAR_AND_STRUCTURED), "html")
 )
 @click.option("--force", is_flag=True, help="Replace --output FILE if it exists.")
 @click.option("--title", default="verscan fleet report", show_default=True, help="HTML title.")
+@os_option("a machine")
+@exclude_option
 @handle_errors
 def report_command(
     inventories: tuple[str, ...],
@@ -65,13 +73,19 @@ def report_command(
     output: str | None,
     force: bool,
     title: str,
+    os_texts: tuple[str, ...],
+    excludes: tuple[str, ...],
 ) -> None:
     """The fleet view: each machine (an inventory) against each KB, with the KB's verdict.
+
+    Each machine's Windows (release, service pack, platform) comes from its
+    inventory; --os LABEL=TEXT states it for one machine, --os TEXT for all.
 
     \b
     Example:
       verscan report inventories/*.json -m manifests/
       verscan report srv01.json srv02.json -m manifests/ -f html -o fleet.html
+      verscan report old*.json -m manifests/ --os "old1=Windows XP SP3 x86"
 
     Exit 0 when no cell is MISSING, 1 when one is, 2 on usage or input errors
     (an inventory or manifest that cannot be read; the others are reported).
@@ -91,7 +105,14 @@ def report_command(
             failed = True
     if not loaded or not manifests:
         sys.exit(EXIT_ERROR)
-    fleet = build_fleet(loaded, manifests)
+    profiles = [
+        profile_of(
+            InventorySystem(inv),
+            stated_for(os_texts, inv.label, inv.origin or "", os.path.basename(inv.origin or "")),
+        )
+        for inv in loaded
+    ]
+    fleet = build_fleet(loaded, manifests, profiles=profiles, exclude=make_exclude(excludes))
     fmt = fmt.lower()
     if fmt == "html":
         doc = fleet_document(fleet, views=("machines", "kbs", "reasons"))

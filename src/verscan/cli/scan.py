@@ -17,10 +17,19 @@ from verscan.cli.common import (
     progress,
     warn,
 )
-from verscan.cli.options import MANIFESTS_HELP, follow_option, load_manifest_args, manifests_option
+from verscan.cli.options import (
+    MANIFESTS_HELP,
+    exclude_option,
+    follow_option,
+    load_manifest_args,
+    manifests_option,
+    os_option,
+    profile_of,
+)
 from verscan.errors import SourceError
 from verscan.reports.scan import scan_document, summary_line
 from verscan.system.directory import DirectorySystem
+from verscan.system.exclude import make_exclude
 from verscan.system.interface import System
 from verscan.verdicts import FileVerdict, KBVerdict
 from verscan.verdicts.scan import scan
@@ -48,6 +57,8 @@ def open_system(target: str, *, follow_links: bool = False) -> System:
     help="Also list copies in backup folders ($NtUninstall…$, dllcache, WinSxS, …).",
 )
 @follow_option("TARGET")
+@os_option()
+@exclude_option
 @handle_errors
 def scan_command(
     target: str,
@@ -58,16 +69,21 @@ def scan_command(
     show_files: bool,
     include_backups: bool,
     follow_links: bool,
+    os_text: str | None,
+    excludes: tuple[str, ...],
 ) -> None:
     """Decide for each KB whether its hotfix is on the system at TARGET.
 
     TARGET is a Windows system folder (a mounted volume, a share, an extracted
-    image) or an inventory saved by `verscan inventory`.
+    image) or an inventory saved by `verscan inventory`. Which Windows it is
+    (release, service pack, platform) is found from its kernel first: a KB's
+    rows for other releases or platforms do not apply to it.
 
     \b
     Example:
       verscan scan fixtures/systems/win2000-sp4 -m manifests/
       verscan scan /mnt/c -m manifests/ --files --format json -o report.json
+      verscan scan /mnt/c -m manifests/ --os "Windows XP SP3 x86" --exclude "Program Files*"
 
     Exit 0 when no KB is MISSING, 1 when one is or when files or folders of
     TARGET could not be read (the verdicts may then be incomplete), 2 on usage
@@ -80,7 +96,9 @@ def scan_command(
     result = scan(
         system,
         manifests,
+        profile=profile_of(system, os_text),
         include_backups=include_backups,
+        exclude=make_exclude(excludes),
         wrap=lambda copies: progress(copies, None, "scanning"),
     )
     for problem in result.problems:

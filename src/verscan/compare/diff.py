@@ -26,12 +26,20 @@ taken with ``--all``.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from verscan.pe import Status, VersionInfo
 from verscan.system.copies import fold
+from verscan.system.exclude import Exclude, under_excluded
 from verscan.system.interface import file_sha256
-from verscan.system.inventory import Inventory, InventoryFile, joined, kept_by_default
+from verscan.system.inventory import (
+    Inventory,
+    InventoryFile,
+    InventorySystem,
+    joined,
+    kept_by_default,
+)
+from verscan.system.profile import UNKNOWN, Profile
 from verscan.verdicts import KBVerdict
 from verscan.verdicts.scan import ScanResult
 from verscan.versions import Version, format_version, parse_version
@@ -64,6 +72,14 @@ class Side:
     """What is known of its files."""
     live: bool = False
     """True when the inventory was just taken of a directory: hashes can be had from the files."""
+    system: Profile | None = None
+    """Which Windows it is, when stated (``--os``); else the inventory's own profile."""
+
+    def profile(self) -> Profile:
+        """Which Windows it is: stated, recorded in the inventory, or found from its files."""
+        if self.system is not None:
+            return self.system
+        return InventorySystem(self.inventory).profile()
 
     @property
     def label(self) -> str:
@@ -127,6 +143,10 @@ class DiffResult:
     """Every file compared, sorted by path (unchanged ones included)."""
     problems: tuple[DiffProblem, ...]
     """What could not be compared."""
+    a_system: Profile = field(default=UNKNOWN)
+    """Which Windows machine A is."""
+    b_system: Profile = field(default=UNKNOWN)
+    """Which Windows machine B is."""
 
     @property
     def differences(self) -> tuple[FileDiff, ...]:
@@ -157,7 +177,7 @@ def _pad(v: Version) -> Version:
 
 
 def _index(
-    side: Side, keep: bool, tag: str, problems: list[DiffProblem]
+    side: Side, keep: bool, tag: str, problems: list[DiffProblem], exclude: Exclude | None
 ) -> dict[str, InventoryFile | None]:
     """The side's files by folded path.
 
@@ -167,6 +187,8 @@ def _index(
     """
     groups: dict[str, list[InventoryFile]] = {}
     for f in side.inventory.files:
+        if exclude is not None and under_excluded(exclude, f.rel):
+            continue
         if keep or kept_by_default(f.info, f.name):
             groups.setdefault(fold(f.rel), []).append(f)
     out: dict[str, InventoryFile | None] = {}
@@ -187,13 +209,18 @@ def _under(path: str, blind: set[str]) -> bool:
     return any("/".join(parts[:i]) in blind for i in range(len(parts) + 1))
 
 
-def diff(a: Side, b: Side) -> DiffResult:
-    """Compare the files of machine ``a`` with those of machine ``b``."""
+def diff(a: Side, b: Side, *, exclude: Exclude | None = None) -> DiffResult:
+    """Compare the files of machine ``a`` with those of machine ``b`` (but those ``exclude``
+    leaves out)."""
     keep_all = a.inventory.all_files and b.inventory.all_files
     problems: list[DiffProblem] = []
-    a_files = _index(a, keep_all, "a", problems)
-    b_files = _index(b, keep_all, "b", problems)
-    problems.extend(_walk_problems(a.inventory, b.inventory))
+    a_files = _index(a, keep_all, "a", problems, exclude)
+    b_files = _index(b, keep_all, "b", problems, exclude)
+    problems.extend(
+        p
+        for p in _walk_problems(a.inventory, b.inventory)
+        if exclude is None or not p.path or not under_excluded(exclude, p.path)
+    )
     # Files whose folder one side could not list are not on the other side "only".
     a_blind = {fold(p.rel) for p in a.inventory.problems}
     b_blind = {fold(p.rel) for p in b.inventory.problems}
@@ -224,7 +251,30 @@ def diff(a: Side, b: Side) -> DiffResult:
                     problems.append(DiffProblem(tag, f.rel, f"unreadable: {f.info.error}"))
             continue
         results.append(_pair(a, fa, b, fb))
-    return DiffResult(a.label, b.label, tuple(results), tuple(problems))
+    return DiffResult(a.label, b.label, tuple(results), tuple(problems), a.profile(), b.profile())
+
+
+@dataclass(frozen=True)
+class SystemChange:
+    """One way two machines' profiles differ."""
+
+    field: str
+    """``os``, ``service_pack``, ``platform`` or ``version`` (the kernel's)."""
+    a: object
+    """Machine A's value."""
+    b: object
+    """Machine B's value."""
+
+
+def system_changes(a: Profile, b: Profile) -> tuple[SystemChange, ...]:
+    """How the two profiles differ: release, service pack, platform, kernel version."""
+    pairs = (
+        ("os", a.os, b.os),
+        ("service_pack", a.service_pack, b.service_pack),
+        ("platform", a.platform, b.platform),
+        ("version", a.version, b.version),
+    )
+    return tuple(SystemChange(name, x, y) for name, x, y in pairs if x != y)
 
 
 def _walk_problems(a: Inventory, b: Inventory) -> list[DiffProblem]:
@@ -332,6 +382,10 @@ class VerdictDiff:
     """Machine B's name."""
     kbs: tuple[KBDiff, ...]
     """Every KB, in manifest order."""
+    a_system: Profile = field(default=UNKNOWN)
+    """Which Windows machine A is."""
+    b_system: Profile = field(default=UNKNOWN)
+    """Which Windows machine B is."""
 
     @property
     def differences(self) -> tuple[KBDiff, ...]:
@@ -354,4 +408,4 @@ def compare_verdicts(a: ScanResult, b: ScanResult, a_label: str, b_label: str) -
         )
         for ka, kb in zip(a.kbs, b.kbs)
     )
-    return VerdictDiff(a_label, b_label, kbs)
+    return VerdictDiff(a_label, b_label, kbs, a.system, b.system)

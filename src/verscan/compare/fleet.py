@@ -13,7 +13,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from verscan.manifest.model import Manifest
+from verscan.system.exclude import Exclude
 from verscan.system.inventory import Inventory, InventorySystem
+from verscan.system.profile import UNKNOWN, Profile
 from verscan.verdicts import KBVerdict
 from verscan.verdicts.scan import scan
 
@@ -34,6 +36,8 @@ class Machine:
     """When the inventory was taken."""
     problems: int
     """Paths the inventory's walk could not read."""
+    system: Profile = UNKNOWN
+    """Which Windows the machine is."""
 
 
 @dataclass(frozen=True)
@@ -101,18 +105,37 @@ def kb_names(manifests: Sequence[Manifest]) -> list[str]:
     return out
 
 
-def build_fleet(inventories: Sequence[Inventory], manifests: Sequence[Manifest]) -> Fleet:
-    """Scan every inventory against every manifest."""
+def build_fleet(
+    inventories: Sequence[Inventory],
+    manifests: Sequence[Manifest],
+    *,
+    profiles: Sequence[Profile | None] | None = None,
+    exclude: Exclude | None = None,
+) -> Fleet:
+    """Scan every inventory against every manifest.
+
+    ``profiles`` states machines' profiles (None: the inventory's own);
+    ``exclude`` leaves paths out of every scan.
+    """
     names = unique_names(
         [inv.label or inv.root for inv in inventories],
         [inv.origin or inv.root for inv in inventories],
     )
+    stated = list(profiles) if profiles is not None else [None] * len(inventories)
     machines = []
     cells = []
-    for name, inv in zip(names, inventories):
-        result = scan(InventorySystem(inv), manifests)
+    for name, inv, profile in zip(names, inventories, stated):
+        result = scan(InventorySystem(inv), manifests, profile=profile, exclude=exclude)
         machines.append(
-            Machine(name, inv.origin, inv.host, inv.root, inv.created, len(result.problems))
+            Machine(
+                name,
+                inv.origin,
+                inv.host,
+                inv.root,
+                inv.created,
+                len(result.problems),
+                result.system,
+            )
         )
         cells.append(tuple(Cell(kb.verdict, kb.reason) for kb in result.kbs))
     return Fleet(tuple(machines), tuple(manifests), tuple(kb_names(manifests)), tuple(cells))

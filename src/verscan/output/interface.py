@@ -36,6 +36,8 @@ class Document:
     """JSON-compatible structure for the structured formats."""
     tables: tuple[Table, ...] = field(default_factory=tuple)
     """The same report as tables, for the tabular formats."""
+    preamble: tuple[str, ...] = ()
+    """Lines printed above the tables in the text and Markdown formats (``system: ...``)."""
 
 
 class Renderer(ABC):

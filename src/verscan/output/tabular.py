@@ -53,6 +53,8 @@ class TextTableRenderer(Renderer):
                 else "(none)"
             )
             parts.append(f"{table.title}\n{body}" if table.title else body)
+        if doc.preamble:
+            parts.insert(0, "\n".join(doc.preamble))
         return "\n\n".join(parts) + "\n"
 
 
@@ -67,7 +69,17 @@ class MarkdownRenderer(TextTableRenderer):
         titled = tuple(
             Table(t.headers, t.rows, f"### {t.title}" if t.title else None) for t in doc.tables
         )
-        return super().render(Document(doc.data, titled))
+        # One paragraph per line: a blank line between them keeps Markdown from joining them.
+        return super().render(Document(doc.data, titled, tuple(_md_lines(doc.preamble))))
+
+
+def _md_lines(lines: tuple[str, ...]) -> list[str]:
+    out: list[str] = []
+    for line in lines:
+        if out:
+            out.append("")
+        out.append(line.replace("|", "\\|"))
+    return out
 
 
 class CsvRenderer(Renderer):

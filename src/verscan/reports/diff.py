@@ -5,8 +5,17 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from verscan.compare.diff import Change, DiffResult, FileDiff, KBDiff, VerdictDiff
+from verscan.compare.diff import (
+    Change,
+    DiffResult,
+    FileDiff,
+    KBDiff,
+    SystemChange,
+    VerdictDiff,
+    system_changes,
+)
 from verscan.output import Document, Table
+from verscan.system.profile import Profile
 
 CHANGE_WORDS = {
     Change.A_NEWER: "A newer",
@@ -36,6 +45,47 @@ def file_record(f: FileDiff) -> dict[str, Any]:
     }
 
 
+def _system_lines(a: Profile, b: Profile) -> tuple[str, ...]:
+    """The two profiles above the table, and how they differ."""
+    lines = [f"A: {_described(a)}", f"B: {_described(b)}"]
+    changes = system_changes(a, b)
+    if changes:
+        lines.append("systems differ: " + "; ".join(_change_words(c) for c in changes))
+    return tuple(lines)
+
+
+def _described(p: Profile) -> str:
+    if not p.known:
+        return "unknown" + (f" ({p.warning})" if p.warning else "")
+    kernel = f", kernel {p.version}" if p.version else ""
+    stated = " (stated with --os)" if p.source == "--os" else ""
+    return f"{p.describe()}{kernel}{stated}"
+
+
+def _change_words(c: SystemChange) -> str:
+    def shown(value: object) -> str:
+        if value is None:
+            return "unknown"
+        if c.field == "service_pack":
+            return f"SP{value}" if value else "RTM"
+        return str(value)
+
+    name = {"os": "release", "service_pack": "service pack", "version": "kernel"}.get(
+        c.field, c.field
+    )
+    return f"{name} {shown(c.a)} against {shown(c.b)}"
+
+
+def _system_data(a: Profile, b: Profile) -> dict[str, Any]:
+    return {
+        "a_system": a.record(),
+        "b_system": b.record(),
+        "system_differences": [
+            {"field": c.field, "a": c.a, "b": c.b} for c in system_changes(a, b)
+        ],
+    }
+
+
 def summary(result: DiffResult) -> dict[str, int]:
     """How many files show each change (unchanged ones under ``same``)."""
     tally = Counter(f.change for f in result.files)
@@ -50,7 +100,14 @@ def summary_line(result: DiffResult) -> str:
     ]
     problems = f"; {len(result.problems)} not compared" if result.problems else ""
     head = f"{result.a} against {result.b}: "
-    return head + (", ".join(parts) or "no differences") + problems
+    return head + (", ".join(parts) or "no differences") + problems + _systems_note(result)
+
+
+def _systems_note(result: DiffResult | VerdictDiff) -> str:
+    changes = system_changes(result.a_system, result.b_system)
+    if not changes:
+        return ""
+    return "; systems differ: " + ", ".join(_change_words(c) for c in changes)
 
 
 def diff_document(result: DiffResult, *, show_all: bool = False) -> Document:
@@ -84,6 +141,7 @@ def diff_document(result: DiffResult, *, show_all: bool = False) -> Document:
     data = {
         "a": result.a,
         "b": result.b,
+        **_system_data(result.a_system, result.b_system),
         "differ": result.differ,
         "summary": summary(result),
         "differences": [file_record(f) for f in shown],
@@ -91,7 +149,7 @@ def diff_document(result: DiffResult, *, show_all: bool = False) -> Document:
             {"side": p.side, "path": p.path, "message": p.message} for p in result.problems
         ],
     }
-    return Document(data, tuple(tables))
+    return Document(data, tuple(tables), _system_lines(result.a_system, result.b_system))
 
 
 def kb_record(k: KBDiff) -> dict[str, Any]:
@@ -111,7 +169,7 @@ def verdict_summary_line(result: VerdictDiff) -> str:
     """One line for stderr."""
     n = len(result.differences)
     kbs = "KB differs" if n == 1 else "KBs differ"
-    return f"{result.a} against {result.b}: {n} of {len(result.kbs)} {kbs}"
+    return f"{result.a} against {result.b}: {n} of {len(result.kbs)} {kbs}" + _systems_note(result)
 
 
 def verdict_diff_document(result: VerdictDiff, *, show_all: bool = False) -> Document:
@@ -130,7 +188,12 @@ def verdict_diff_document(result: VerdictDiff, *, show_all: bool = False) -> Doc
     data = {
         "a": result.a,
         "b": result.b,
+        **_system_data(result.a_system, result.b_system),
         "differ": bool(result.differences),
         "differences": [kb_record(k) for k in shown],
     }
-    return Document(data, (Table(("kb", "title", "A", "B", "reason"), rows),))
+    return Document(
+        data,
+        (Table(("kb", "title", "A", "B", "reason"), rows),),
+        _system_lines(result.a_system, result.b_system),
+    )

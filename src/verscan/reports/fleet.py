@@ -33,12 +33,12 @@ def fleet_document(fleet: Fleet, *, views: Collection[str] = ("machines",)) -> D
     titled = len(views) > 1
     if "machines" in views:
         rows = [
-            (m.name, *(c.verdict.value for c in row), _missing(row))
+            (m.name, m.system.describe(), *(c.verdict.value for c in row), _missing(row))
             for m, row in zip(fleet.machines, fleet.cells)
         ]
         tables.append(
             Table(
-                ("machine", *fleet.kb_names, "missing"),
+                ("machine", "system", *fleet.kb_names, "missing"),
                 rows,
                 "Machines by KB" if titled else None,
             )
@@ -77,6 +77,7 @@ def fleet_document(fleet: Fleet, *, views: Collection[str] = ("machines",)) -> D
                 "root": m.root,
                 "created": m.created,
                 "problems": m.problems,
+                "system": m.system.record(),
             }
             for m in fleet.machines
         ],

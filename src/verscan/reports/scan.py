@@ -6,6 +6,7 @@ from collections import Counter
 from typing import Any
 
 from verscan.output import Document, Table
+from verscan.system.profile import Profile
 from verscan.verdicts import FileVerdict, KBVerdict
 from verscan.verdicts.scan import FileResult, KBResult, ScanResult
 
@@ -118,8 +119,20 @@ def scan_document(result: ScanResult, *, files: bool = False) -> Document:
         )
     data = {
         "target": result.target,
+        "system": result.system.record(),
         "summary": summary(result),
         "kbs": [kb_record(kb) for kb in result.kbs],
         "problems": [{"path": p.path, "message": p.message} for p in result.problems],
     }
-    return Document(data, tuple(tables))
+    return Document(data, tuple(tables), (system_line(result.system),))
+
+
+def system_line(profile: Profile) -> str:
+    """The profile in one line above the KBs: ``system: Windows XP SP3 x86 (kernel ...)``."""
+    if not profile.known:
+        why = f" ({profile.warning})" if profile.warning else ""
+        return f"system: unknown{why}; rows judged by version line only"
+    if profile.source == "--os":
+        kernel = f"; kernel {profile.version}" if profile.version else ""
+        return f"system: {profile.describe()} (stated with --os{kernel})"
+    return f"system: {profile.describe()} (kernel {profile.version}, {profile.source})"

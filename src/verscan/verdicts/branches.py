@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 from verscan.manifest.model import FileRow
 from verscan.versions import Version, align, compare, format_version
+from verscan.windows.catalogue import LINES
 
 GDR_BAND = 16000
 """First revision of the GDR band on Vista and later (6.1.7601.17xxx/18xxx)."""
@@ -31,12 +32,12 @@ LDR_BAND = 20000
 """First revision of the LDR/QFE band on Vista and later (6.1.7601.21xxx/22xxx)."""
 
 SERVICE_PACK_BASES: dict[Version, dict[int, Version]] = {
-    # Windows XP (x86)
-    (5, 1, 2600): {1: (5, 1, 2600, 1106), 2: (5, 1, 2600, 2180), 3: (5, 1, 2600, 5512)},
-    # Windows Server 2003 and Windows XP x64
-    (5, 2, 3790): {1: (5, 2, 3790, 1830), 2: (5, 2, 3790, 3959)},
+    line.kernel: {sp: (*line.kernel, base) for sp, base in line.sp_bases}
+    for line in LINES
+    if line.sp_bases
 }
-"""The file version each service pack brought, by major.minor.build and service-pack number."""
+"""The file version each service pack brought, by major.minor.build and service-pack number
+(Windows 2000, XP, Server 2003: :data:`verscan.windows.catalogue.LINES`)."""
 
 
 @dataclass(frozen=True)
@@ -55,9 +56,12 @@ def _build(v: Version) -> Version:
     return tuple(v[:3])
 
 
-def _sp_number(text: str | None) -> int | None:
+def sp_number(text: str | None) -> int | None:
+    """The service pack a requirement names (``SP2`` → 2, ``RTM`` → 0), or None."""
     if not text:
         return None
+    if re.search(r"\bRTM\b", text, re.IGNORECASE):
+        return 0
     m = re.search(r"(?:SP|service\s*pack)\s*(\d+)", text, re.IGNORECASE)
     return int(m.group(1)) if m else None
 
@@ -98,7 +102,7 @@ def row_floors(rows: Sequence[FileRow]) -> list[Version | None]:
             band = _band(full[3])
             if band is not None:
                 candidates.append((*_build(full), band))
-            sp = _sp_number(row.sp_requirement)
+            sp = sp_number(row.sp_requirement)
             base = SERVICE_PACK_BASES.get(_build(full), {}).get(sp) if sp is not None else None
             if base is not None:
                 candidates.append(base)

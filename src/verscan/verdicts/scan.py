@@ -1,25 +1,35 @@
 """Per-KB compliance verdicts for a system: which hotfixes are there, which are missing.
 
 One pass over the system serves every manifest: the walk keeps only files a
-manifest names, reads their versions, and each copy is judged against the row
-that applies to it (:mod:`verscan.verdicts.branches`). Copies in backup folders are
-judged too when asked for, but never count towards a KB's verdict.
+manifest names, reads their versions, and each copy is judged against the rows
+that apply to the system and the copy (:mod:`verscan.verdicts.applicability`:
+release, system platform, service pack, version line), then against the one
+row of those that applies to its version (:mod:`verscan.verdicts.branches`).
+Copies in backup folders are judged too when asked for, but never count
+towards a KB's verdict; nor do copies outside the system's Windows folder of a
+file that has a copy inside it.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 from verscan.manifest.model import FileRow, Manifest
 from verscan.pe import Status
 from verscan.system.copies import fold, hint_parts, in_wow64_folder, matches_hint
+from verscan.system.exclude import Exclude
 from verscan.system.interface import Copy, System
+from verscan.system.profile import UNKNOWN, Profile
 from verscan.system.walk import WalkProblem
 from verscan.verdicts import FileVerdict, KBVerdict
+from verscan.verdicts.applicability import for_system, needs_later_sp, on_version_line
 from verscan.verdicts.branches import choose_row
 from verscan.versions import Version, compare, format_version, parse_version
+
+OUTSIDE_WINDOWS = "outside the Windows folder"
+"""The kind of copy given to copies elsewhere of a file the Windows folder holds."""
 
 DOWNGRADE_NOTE = "later than this KB's version: installing this KB would downgrade it"
 
@@ -72,6 +82,8 @@ class ScanResult:
     """One result per manifest, in the order given."""
     problems: tuple[WalkProblem, ...]
     """What the walk could not read."""
+    system: Profile = field(default=UNKNOWN)
+    """Which Windows the system is (its profile)."""
 
 
 @dataclass(frozen=True)
@@ -105,15 +117,23 @@ def scan(
     system: System,
     manifests: Sequence[Manifest],
     *,
+    profile: Profile | None = None,
     include_backups: bool = False,
+    exclude: Exclude | None = None,
     wrap: Wrap | None = None,
 ) -> ScanResult:
-    """Judge ``system`` against every manifest in one pass."""
+    """Judge ``system`` against every manifest in one pass.
+
+    ``profile`` is which Windows the system is (by default :meth:`System.profile`
+    finds it); ``exclude`` leaves paths out of the walk.
+    """
+    if profile is None:
+        profile = system.profile()
     index = _index(manifests)
     per_kb: list[list[FileResult]] = [[] for _ in manifests]
     found_names: list[set[str]] = [set() for _ in manifests]
     problems: list[WalkProblem] = []
-    found = system.find(index.__contains__, include_backups=include_backups)
+    found = system.find(index.__contains__, include_backups=include_backups, exclude=exclude)
     for item in found if wrap is None else wrap(found):
         if isinstance(item, WalkProblem):
             problems.append(item)
@@ -125,15 +145,16 @@ def scan(
             if matches_hint(item.rel, hint_parts(want.row.path)):
                 by_manifest[want.manifest].append(want.row)
         for m, rows in by_manifest.items():
-            result = judge(system, item, rows)
+            result = judge(system, item, rows, profile)
             per_kb[m].append(result)
             if item.backup is None:
                 found_names[m].update(fold(r.name) for r in rows)
     results = []
     for m, manifest in enumerate(manifests):
-        files = per_kb[m] + _absent(manifest, found_names[m])
-        results.append(_kb_result(manifest, files))
-    return ScanResult(system.label, tuple(results), tuple(problems))
+        judged = _outside_windows(per_kb[m], profile)
+        files = judged + _absent(manifest, found_names[m], profile)
+        results.append(_kb_result(manifest, files, profile))
+    return ScanResult(system.label, tuple(results), tuple(problems), profile)
 
 
 def _installed(copy: Copy) -> tuple[Version | None, str]:
@@ -167,10 +188,16 @@ def _result(
     )
 
 
-def judge(system: System, copy: Copy, rows: Sequence[FileRow]) -> FileResult:
+def judge(
+    system: System, copy: Copy, rows: Sequence[FileRow], profile: Profile = UNKNOWN
+) -> FileResult:
     """The verdict on one copy against the manifest rows that carry its name."""
     info = copy.info
     name = rows[0].name
+    fit = for_system(rows, profile)
+    if not fit.rows:
+        return _result(copy, name, FileVerdict.NOT_APPLICABLE, None, fit.reason)
+    rows = fit.rows
     if info.status is Status.NOT_PE and all(r.parsed_version is None for r in rows):
         # Data files (.inf, .h, .sdb) carry no version: the manifest's size or hash decides.
         return _by_content(system, copy, name, rows, None)
@@ -192,6 +219,10 @@ def judge(system: System, copy: Copy, rows: Sequence[FileRow]) -> FileResult:
     installed, how = _installed(copy)
     if installed is None:
         return _by_content(system, copy, name, fitting, None)
+    line = on_version_line(fitting, installed)
+    if not line.rows:
+        return _result(copy, name, FileVerdict.NOT_APPLICABLE, None, line.reason, installed)
+    fitting = list(line.rows)
     choice = choose_row(fitting, installed)
     assert choice is not None  # fitting is not empty
     row = choice.row
@@ -239,15 +270,51 @@ def _by_content(
     return _result(copy, name, FileVerdict.UNVERSIONED, rows[0], why + ": undecided", installed)
 
 
-def _absent(manifest: Manifest, found: set[str]) -> list[FileResult]:
+def _outside_windows(results: list[FileResult], profile: Profile) -> list[FileResult]:
+    """Copies elsewhere of a file the Windows folder holds a judged copy of become other copies.
+
+    Rows for a Windows release describe the system's own files; an application's
+    private copy (``Program Files/Vendor/sspicli.dll``) does not decide the KB.
+    """
+    folder = profile.windows_folder
+    if not folder:
+        return results
+    inside = {
+        fold(r.name)
+        for r in results
+        if r.backup is None
+        and r.path is not None
+        and r.verdict is not FileVerdict.NOT_APPLICABLE
+        and _in_folder(r.path, folder)
+    }
+    if not inside:
+        return results
+    return [
+        replace(r, backup=OUTSIDE_WINDOWS)
+        if r.backup is None
+        and r.path is not None
+        and fold(r.name) in inside
+        and not _in_folder(r.path, folder)
+        else r
+        for r in results
+    ]
+
+
+def _in_folder(rel: str, folder: str) -> bool:
+    first = rel.split("/", 1)[0]
+    return fold(first) == fold(folder)
+
+
+def _absent(manifest: Manifest, found: set[str], profile: Profile) -> list[FileResult]:
     out: list[FileResult] = []
     seen: set[str] = set()
-    for row in manifest.files:
+    mine = for_system(manifest.files, profile).rows
+    for row in mine:
         key = fold(row.name)
         if key in found or key in seen:
             continue
         seen.add(key)
-        same = [r for r in manifest.files if fold(r.name) == key]
+        same = [r for r in mine if fold(r.name) == key]
         versions = sorted({r.version for r in same if r.version})
         out.append(
             FileResult(
@@ -264,9 +331,16 @@ def _absent(manifest: Manifest, found: set[str]) -> list[FileResult]:
     return out
 
 
-def _kb_result(manifest: Manifest, files: Iterable[FileResult]) -> KBResult:
+def _kb_result(manifest: Manifest, files: Iterable[FileResult], profile: Profile) -> KBResult:
     files = tuple(files)
     live = [f for f in files if f.backup is None]
+    if profile.known and manifest.files:
+        fit = for_system(manifest.files, profile)
+        if not fit.rows:
+            return KBResult(manifest, KBVerdict.NOT_APPLICABLE, files, fit.reason)
+        later = needs_later_sp([r for r in fit.rows if r.parsed_version is not None], profile)
+        if later is not None:
+            return KBResult(manifest, KBVerdict.MISSING, files, later)
     verdicts = {f.verdict for f in live}
     if FileVerdict.OUTDATED in verdicts:
         outdated = [f.path or f.name for f in live if f.verdict is FileVerdict.OUTDATED]
@@ -277,8 +351,11 @@ def _kb_result(manifest: Manifest, files: Iterable[FileResult]) -> KBResult:
         return KBResult(manifest, KBVerdict.UNKNOWN, files, why)
     if verdicts & {FileVerdict.CURRENT, FileVerdict.NEWER}:
         return KBResult(manifest, KBVerdict.INSTALLED, files)
-    if any(f.verdict is FileVerdict.NOT_APPLICABLE for f in live):
+    unfit = [f for f in live if f.verdict is FileVerdict.NOT_APPLICABLE]
+    if unfit:
+        first = unfit[0]
+        more = f" (and {len(unfit) - 1} more)" if len(unfit) > 1 else ""
         return KBResult(
-            manifest, KBVerdict.NOT_APPLICABLE, files, "no copy is for this KB's platforms"
+            manifest, KBVerdict.NOT_APPLICABLE, files, f"{first.path}: {first.note}{more}"
         )
     return KBResult(manifest, KBVerdict.NOT_APPLICABLE, files, "no file of this KB is present")
