@@ -20,6 +20,7 @@ from verscan.system.inventory import (
     FORMAT_VERSION,
     InventoryFile,
     dump_inventory,
+    file_paths,
     load_inventory,
     named_like_pe,
     take_inventory,
@@ -183,6 +184,18 @@ def _inventory_text(**changes: object) -> str:
     return json.dumps(data)
 
 
+def _file(**changes: object) -> str:
+    record: dict[str, object] = {
+        "path": "Windows/a.dll",
+        "status": "ok",
+        "file_version": "1.2.3.4",
+        "translations": [],
+        "tables": [],
+    }
+    record.update(changes)
+    return _inventory_text(files=[record])
+
+
 @pytest.mark.parametrize(
     ("text", "message"),
     [
@@ -230,6 +243,33 @@ def _inventory_text(**changes: object) -> str:
         ),
         (_inventory_text(label=5), "at label: expected a string, found a number"),
         (_inventory_text(all="yes"), "at all: expected true or false"),
+        (_inventory_text(root=None), "at root: expected a string, found null"),
+        (_inventory_text(problems=[{"path": "x"}]), "at problems[0].message: missing"),
+        (_inventory_text(hash="md5"), "at hash: unknown hash 'md5'"),
+        (_inventory_text(system=[]), "at system: expected an object or null, found a list"),
+        (
+            _inventory_text(system={"line": "nt99"}),
+            "at system.line: 'nt99' is not a kernel line this verscan knows",
+        ),
+        (_file(size=-1), "at files[0].size: expected a whole number (0 or more) or null, found -1"),
+        (_file(machine="x64"), "at files[0].machine: expected a whole number or null, found a"),
+        (_file(product_version="1.2.3.65536"), "'1.2.3.65536' is not four dotted numbers"),
+        (_file(product_version="1.2.3.4\n"), "at files[0].product_version: '1.2.3.4\\n' is not"),
+        (
+            _file(translations=["040904b0", "zz"]),
+            "at files[0].translations[1]: expected eight hexadecimal digits, found 'zz'",
+        ),
+        (_file(sha256="AB" * 32), "at files[0].sha256: expected 64 lower-case hexadecimal"),
+        (_file(table=0), "at files[0].table: 0 is not the index of one of its tables"),
+        (
+            _file(tables=[{"key": "040904b0", "strings": {"FileVersion": 1}}]),
+            "at files[0].tables[0].strings: expected a string, found a number",
+        ),
+        (_file(tables=[{"strings": {}}]), "at files[0].tables[0].key: missing"),
+        (_file(path=""), "at files[0].path: '' is not a path inside the root"),
+        (_file(path="/etc/passwd"), "at files[0].path: '/etc/passwd' is not a path inside"),
+        # A syntax error further on is named before a wrong value.
+        (_inventory_text(label=5)[:-1] + ", oops}", "not JSON: Expecting property name"),
     ],
 )
 def test_bad_inventories(tmp_path: Path, text: str, message: str) -> None:
@@ -249,6 +289,30 @@ def test_a_valid_minimal_inventory_loads(tmp_path: Path) -> None:
     inv = load_inventory(path)
     assert inv.files[0].info.file_version == (1, 2, 3, 4)
     assert inv.files[0].info.path == os.path.join("C:/", "Windows", "a.dll")
+
+
+def test_keys_it_does_not_know_are_ignored(tmp_path: Path) -> None:
+    """A later writer's optional keys (an image and partition, say) do not stop it loading."""
+    data = json.loads(_inventory_text())
+    data["image"] = {"path": "disk.E01", "partition": 2}
+    data["files"][0]["owner"] = "SYSTEM"
+    path = tmp_path / "inv.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    inv = load_inventory(path)
+    assert inv.label == "srv" and inv.files[0].info.file_version == (1, 2, 3, 4)
+
+
+def test_loaded_files_are_a_sequence(tmp_path: Path) -> None:
+    inv = take_inventory(str(PE), label="fixtures", host="h")
+    path = tmp_path / "inv.json"
+    path.write_text(dump_inventory(inv), encoding="utf-8")
+    files = load_inventory(path).files
+    assert len(files) == len(inv.files) and files == inv.files and inv.files == files
+    assert files[0] == inv.files[0] and files[-1] == inv.files[-1]
+    assert files[1:3] == tuple(inv.files[1:3])
+    assert list(files) == list(inv.files)
+    assert [f.rel for f in files] == file_paths(files) == file_paths(inv.files)
+    assert files != inv.files[1:]
 
 
 def test_yaml_errors_and_aliases(tmp_path: Path) -> None:

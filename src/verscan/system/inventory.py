@@ -19,34 +19,48 @@ described in the README; :data:`FORMAT` and :data:`FORMAT_VERSION` identify it.
 
 from __future__ import annotations
 
+import codecs
 import datetime
-import io
 import itertools
 import json
 import os
+import re
 import stat
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar, overload
+
+import msgspec
 
 from verscan import __version__
-from verscan.encoding import escape_surrogates
+from verscan.encoding import ENCODE_ERRORS, escape_surrogates
 from verscan.errors import InventoryError, SourceError
 from verscan.pe import Status, StringTable, VersionInfo
 from verscan.pe.record import pe_named
+from verscan.system.compressed import (
+    NotReadable,
+    ReadError,
+    is_gzip_name,
+    read_limited,
+    without_gzip_suffix,
+)
 from verscan.system.copies import backup_folder_kind, backup_kind, fold
 from verscan.system.exclude import Exclude, under_excluded
 from verscan.system.interface import Copy, System
 from verscan.system.parallel import FileRead, default_workers, inspect_all
 from verscan.system.profile import Profile, profile_from_record
 from verscan.system.walk import WalkEntry, WalkProblem, walk
+from verscan.versions import format_version
 
 FORMAT = "verscan-inventory"
 """The value of an inventory's ``format`` key."""
 FORMAT_VERSION = 1
 """The inventory format version this verscan writes and reads."""
 MAX_INVENTORY_BYTES = 256 << 20
-"""Largest inventory read: 100,000 files take about 76 MB; a larger file is refused unread."""
+"""Largest inventory read: 100,000 files take about 76 MB; a larger file is refused unread,
+and a compressed one is refused once it expands past this size."""
+GZIP_LEVEL = 6
+"""gzip's compression level for ``.gz`` inventories."""
 HASHES = ("sha256",)
 """Hash algorithms an inventory can record."""
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -117,8 +131,8 @@ class Inventory:
     """When, ISO 8601 in UTC."""
     verscan_version: str
     """The verscan version that took it."""
-    files: tuple[InventoryFile, ...]
-    """The files recorded, in walk order."""
+    files: Sequence[InventoryFile]
+    """The files recorded, in walk order (a loaded inventory builds each when it is read)."""
     problems: tuple[InventoryProblem, ...] = ()
     """What the walk could not read, in walk order."""
     hash: str | None = None
@@ -235,30 +249,103 @@ def iso_utc(timestamp: float | None) -> str | None:
     return moment.isoformat()[:-6] + "Z"  # without "+00:00"
 
 
+# -- the format ----------------------------------------------------------------
+
+_Count = Annotated[int, msgspec.Meta(ge=0)]
+_PART = "0*(?:6553[0-5]|655[0-2][0-9]|65[0-4][0-9]{2}|6[0-4][0-9]{3}|[1-5][0-9]{4}|[0-9]{1,4})"
+_Fixed = Annotated[str, msgspec.Meta(pattern=rf"^{_PART}(?:\.{_PART}){{3}}\Z")]
+"""Four dotted numbers of 0-65535 (``6.1.7601.17514``)."""
+_Translation = Annotated[str, msgspec.Meta(pattern=r"^[0-9a-fA-F]{8}\Z")]
+_Sha256 = Annotated[str, msgspec.Meta(pattern=r"^[0-9a-f]{64}\Z")]
+
+
+# Records hold only strings, numbers, lists and dicts of them, never a cycle: the garbage
+# collector need not track them (gc=False). Tracking 20,000 of them made decoding a
+# Windows-sized inventory twice as slow, by the collections their creation set off.
+
+
+class TableRecord(msgspec.Struct, gc=False):
+    """One StringFileInfo table as the inventory file holds it."""
+
+    key: str
+    strings: dict[str, str]
+
+
+class FileRecord(msgspec.Struct, kw_only=True, gc=False):
+    """One file as the inventory file holds it (the README's file object), keys in order."""
+
+    path: str
+    size: _Count | None = None
+    mtime: str | None = None
+    status: Status
+    error: str | None = None
+    machine: _Count | None = None
+    platform: str | None = None
+    pe_format: str | None = None
+    file_version: _Fixed | None = None
+    product_version: _Fixed | None = None
+    file_flags: _Count | None = None
+    translations: list[_Translation]
+    language: str | None = None
+    table: _Count | None = None
+    tables: list[TableRecord]
+    sha256: _Sha256 | None = None
+
+
+class ProblemRecord(msgspec.Struct, gc=False):
+    """One problem as the inventory file holds it."""
+
+    path: str
+    message: str
+
+
+class InventoryRecord(msgspec.Struct, kw_only=True):
+    """The whole inventory file. Keys it does not name are ignored, so that a later format
+    version's optional keys do not stop this one reading it."""
+
+    format: str
+    format_version: int
+    verscan_version: str
+    root: str
+    label: str
+    host: str
+    created: str
+    hash: str | None = None
+    all: bool
+    follow_links: bool = False
+    system: dict[str, Any] | None = None
+    files: list[FileRecord]
+    problems: list[ProblemRecord]
+
+
+_DECODER = msgspec.json.Decoder(InventoryRecord)
+_ENCODE = msgspec.json.Encoder().encode
+
+
 # -- writing -----------------------------------------------------------------
 
 
-def file_record(f: InventoryFile) -> dict[str, Any]:
-    """The JSON object of one inventory file."""
+def file_record(f: InventoryFile) -> FileRecord:
+    """The record of one inventory file."""
     info = f.info
-    return {
-        "path": f.rel,
-        "size": info.size,
-        "mtime": f.mtime,
-        "status": info.status.value,
-        "error": info.error,
-        "machine": info.machine,
-        "platform": info.platform,
-        "pe_format": info.pe_format,
-        "file_version": info.file_version_text,
-        "product_version": info.product_version_text,
-        "file_flags": info.file_flags,
-        "translations": [f"{lang:04x}{cp:04x}" for lang, cp in info.translations],
-        "language": info.language,
-        "table": _chosen_table(info),
-        "tables": [{"key": t.key, "strings": dict(t.strings)} for t in info.tables],
-        "sha256": f.sha256,
-    }
+    return FileRecord(
+        path=f.rel,
+        size=info.size,
+        mtime=f.mtime,
+        status=info.status,
+        error=info.error,
+        machine=info.machine,
+        platform=info.platform,
+        pe_format=info.pe_format,
+        file_version=format_version(info.file_version),
+        product_version=format_version(info.product_version),
+        file_flags=info.file_flags,
+        translations=[f"{lang:04x}{cp:04x}" for lang, cp in info.translations],
+        language=info.language,
+        table=_chosen_table(info),
+        tables=[TableRecord(t.key, t.strings) for t in info.tables],
+        sha256=f.sha256,
+    )
 
 
 def _chosen_table(info: VersionInfo) -> int | None:
@@ -288,9 +375,38 @@ def header_record(inv: Inventory) -> dict[str, Any]:
     }
 
 
-def problem_record(p: InventoryProblem) -> dict[str, str]:
-    """The JSON object of one problem."""
-    return {"path": p.rel, "message": p.message}
+def problem_record(p: InventoryProblem) -> ProblemRecord:
+    """The record of one problem."""
+    return ProblemRecord(p.rel, p.message)
+
+
+def _json_line(record: FileRecord | ProblemRecord) -> bytes:
+    """One record as compact JSON."""
+    try:
+        return _ENCODE(record)
+    except UnicodeEncodeError:
+        # A name that is not UTF-8 (os.fsdecode keeps its bytes as lone surrogates):
+        # written as \\udcXX escapes, which load back to the same name.
+        text = json.dumps(msgspec.to_builtins(record), ensure_ascii=False, separators=(",", ":"))
+        return escape_surrogates(text).encode("utf-8")
+
+
+def _json_bytes(inv: Inventory) -> bytes:
+    """The inventory as UTF-8 JSON, one file (and one problem) per line."""
+    header = escape_surrogates(json.dumps(header_record(inv), indent=2, ensure_ascii=False))
+    parts = [header[:-2].encode("utf-8"), b",\n"]  # reopen the object after its last key
+    for key, lines in (
+        (b"files", [_json_line(file_record(f)) for f in inv.files]),
+        (b"problems", [_json_line(problem_record(p)) for p in inv.problems]),
+    ):
+        parts += (b'  "', key, b'": [')
+        if lines:
+            parts += (b"\n    ", b",\n    ".join(lines), b"\n  ]")
+        else:
+            parts.append(b"]")
+        parts.append(b",\n" if key == b"files" else b"\n")
+    parts.append(b"}\n")
+    return b"".join(parts)
 
 
 def dump_inventory(inv: Inventory, *, yaml_format: bool = False) -> str:
@@ -299,34 +415,32 @@ def dump_inventory(inv: Inventory, *, yaml_format: bool = False) -> str:
         import yaml  # only YAML inventories need it: spare the others its import
 
         data = header_record(inv)
-        data["files"] = [file_record(f) for f in inv.files]
-        data["problems"] = [problem_record(p) for p in inv.problems]
+        data["files"] = [msgspec.to_builtins(file_record(f)) for f in inv.files]
+        data["problems"] = [msgspec.to_builtins(problem_record(p)) for p in inv.problems]
         text: str = yaml.safe_dump(
             data, sort_keys=False, allow_unicode=True, default_flow_style=False
         )
         return text
-    out = io.StringIO()
-    header = json.dumps(header_record(inv), indent=2, ensure_ascii=False)
-    out.write(header[:-2] + ",\n")  # reopen the object after its last key
-    for key, records in (
-        ("files", (file_record(f) for f in inv.files)),
-        ("problems", (problem_record(p) for p in inv.problems)),
-    ):
-        out.write(f'  "{key}": [')
-        first = True
-        for record in records:
-            out.write("\n    " if first else ",\n    ")
-            out.write(json.dumps(record, ensure_ascii=False))
-            first = False
-        out.write("\n  ]" if not first else "]")
-        out.write(",\n" if key == "files" else "\n")
-    out.write("}\n")
-    return escape_surrogates(out.getvalue())
+    return _json_bytes(inv).decode("utf-8")
+
+
+def inventory_bytes(inv: Inventory, name: str) -> bytes:
+    """The bytes of the inventory file ``name``: YAML when it ends in ``.yaml``/``.yml``,
+    else JSON; gzip-compressed when it also ends in ``.gz`` (``host.json.gz``)."""
+    if is_yaml_name(name):
+        data = dump_inventory(inv, yaml_format=True).encode("utf-8", ENCODE_ERRORS)
+    else:
+        data = _json_bytes(inv)
+    if is_gzip_name(name):
+        import gzip  # only compressed inventories need it
+
+        data = gzip.compress(data, compresslevel=GZIP_LEVEL, mtime=0)
+    return data
 
 
 def is_yaml_name(path: str) -> bool:
-    """Whether an inventory file of this name is YAML (else JSON)."""
-    return path.lower().endswith(YAML_SUFFIXES)
+    """Whether an inventory file of this name is YAML (else JSON), compressed or not."""
+    return without_gzip_suffix(path).lower().endswith(YAML_SUFFIXES)
 
 
 # -- reading -----------------------------------------------------------------
@@ -344,62 +458,79 @@ def _refuse_aliases(text: str) -> None:
 
 
 def load_inventory(path: str | os.PathLike[str]) -> Inventory:
-    """The inventory in the file ``path``.
+    """The inventory in the file ``path`` (JSON or YAML, gzip-compressed or not).
 
     Raises :class:`InventoryError` with one line naming the file for anything
     that is not an inventory this verscan reads: unreadable, not JSON (or YAML),
-    truncated, another format, another format version, wrong types.
+    truncated, another format, another format version, wrong types, a damaged
+    gzip stream or one that expands past :data:`MAX_INVENTORY_BYTES`.
     """
-    import yaml  # only YAML inventories need it: spare the others its import
-
     name = os.fspath(path)
-    too_big = InventoryError(
-        f"{name}: not an inventory: larger than {MAX_INVENTORY_BYTES >> 20} MiB"
-    )
     try:
-        st = os.stat(name)
-        if not stat.S_ISREG(st.st_mode):
-            raise InventoryError(f"{name}: not a regular file")
-        if st.st_size > MAX_INVENTORY_BYTES:
-            raise too_big
-        with open(name, "rb") as fh:
-            raw = fh.read(st.st_size)  # read(n) reserves n bytes: ask for what is there
-            if fh.read(1):
-                raise InventoryError(f"{name}: not an inventory: it grew while being read")
-    except OSError as exc:
-        raise InventoryError(f"{name}: cannot read: {exc.strerror or exc}") from exc
+        raw, _ = read_limited(name, MAX_INVENTORY_BYTES)
+    except NotReadable as exc:
+        raise InventoryError(f"{name}: {exc}") from None
+    except ReadError as exc:
+        raise InventoryError(f"{name}: not an inventory: {exc}") from None
+    if raw.startswith(codecs.BOM_UTF8):
+        raw = raw[len(codecs.BOM_UTF8) :]
+    if is_yaml_name(name):
+        return _from_data(_yaml_data(raw, name), name)
     try:
-        text = raw.decode("utf-8-sig")
+        record = _DECODER.decode(raw)
+    except msgspec.ValidationError as exc:
+        data = _json_data(raw, name)  # a syntax error further on is named first
+        _check_head(data, name)
+        raise _invalid(name, exc, data) from None
+    except (msgspec.DecodeError, RecursionError):
+        # Not JSON as msgspec reads it: the standard parser says what is wrong, or reads
+        # what msgspec refuses (names that are not UTF-8, written as \\udcXX escapes).
+        return _from_data(_json_data(raw, name), name)
+    _check_format(record.format, record.format_version, name)
+    return _build(record, name)
+
+
+def _text(raw: bytes, name: str) -> str:
+    try:
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise InventoryError(
             f"{name}: not an inventory: not UTF-8 text (byte {exc.start})"
-        ) from exc
+        ) from None
     if not text.strip():
         raise InventoryError(f"{name}: not an inventory: the file is empty")
-    data: object
-    if is_yaml_name(name):
-        try:
-            _refuse_aliases(text)
-            data = yaml.safe_load(text)
-        except yaml.YAMLError as exc:
-            detail = " ".join(str(exc).split())
-            raise InventoryError(f"{name}: not an inventory: YAML error: {detail}") from exc
-        except RecursionError as exc:
-            raise InventoryError(f"{name}: not an inventory: nested too deeply") from exc
-    else:
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            if _cut_short(text, exc):
-                why = "the file is truncated (it ends before the JSON is complete)"
-            else:
-                why = f"not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
-            raise InventoryError(f"{name}: not an inventory: {why}") from exc
-        except RecursionError as exc:
-            raise InventoryError(f"{name}: not an inventory: nested too deeply") from exc
-        except ValueError as exc:  # an integer too long to convert, and the like
-            raise InventoryError(f"{name}: not an inventory: {exc}") from exc
-    return parse_inventory(data, name)
+    return text
+
+
+def _yaml_data(raw: bytes, name: str) -> object:
+    import yaml  # only YAML inventories need it: spare the others its import
+
+    text = _text(raw, name)
+    try:
+        _refuse_aliases(text)
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        detail = " ".join(str(exc).split())
+        raise InventoryError(f"{name}: not an inventory: YAML error: {detail}") from None
+    except RecursionError:
+        raise InventoryError(f"{name}: not an inventory: nested too deeply") from None
+
+
+def _json_data(raw: bytes, name: str) -> object:
+    """The JSON document, read by the standard parser, whose errors say what and where."""
+    text = _text(raw, name)
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        if _cut_short(text, exc):
+            why = "the file is truncated (it ends before the JSON is complete)"
+        else:
+            why = f"not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
+        raise InventoryError(f"{name}: not an inventory: {why}") from None
+    except RecursionError:
+        raise InventoryError(f"{name}: not an inventory: nested too deeply") from None
+    except ValueError as exc:  # an integer too long to convert, and the like
+        raise InventoryError(f"{name}: not an inventory: {exc}") from None
 
 
 def _cut_short(text: str, exc: json.JSONDecodeError) -> bool:
@@ -415,138 +546,230 @@ def _cut_short(text: str, exc: json.JSONDecodeError) -> bool:
 
 def parse_inventory(data: object, origin: str) -> Inventory:
     """An :class:`Inventory` from loaded JSON/YAML data; ``origin`` names it in errors."""
-    return _Parser(origin).inventory(data)
+    return _from_data(data, origin)
 
 
-class _Bad(Exception):
-    """Internal: where (a key path) and what is wrong."""
+def _from_data(data: object, origin: str) -> Inventory:
+    _check_head(data, origin)
+    try:
+        record = msgspec.convert(data, InventoryRecord)
+    except msgspec.ValidationError as exc:
+        raise _invalid(origin, exc, data) from None
+    except RecursionError:
+        raise InventoryError(f"{origin}: not an inventory: nested too deeply") from None
+    return _build(record, origin)
 
 
-class _Parser:
-    """Checks loaded data key by key; the first problem becomes the error."""
+def _check_head(data: object, origin: str) -> None:
+    """Refuse data that is not an inventory at all, or of a format version not read here."""
+    if not isinstance(data, dict):
+        raise InventoryError(
+            f"{origin}: not an inventory: expected an object with "
+            f'"format": "{FORMAT}", found {_kind(data)}'
+        )
+    _check_format(data.get("format"), data.get("format_version"), origin)
 
-    def __init__(self, origin: str) -> None:
-        self.origin = origin
 
-    def inventory(self, data: object) -> Inventory:
-        try:
-            return self._inventory(data)
-        except _Bad as exc:
-            where, message = exc.args
-            at = f" at {where}" if where else ""
-            raise InventoryError(f"{self.origin}: not a valid inventory{at}: {message}") from None
-
-    def _inventory(self, data: object) -> Inventory:
-        if not isinstance(data, Mapping):
-            raise InventoryError(
-                f"{self.origin}: not an inventory: expected an object with "
-                f'"format": "{FORMAT}", found {_kind(data)}'
+def _check_format(fmt: object, version: object, origin: str) -> None:
+    if fmt != FORMAT:
+        found = "no format key" if fmt is None else f"format {fmt!r}"
+        raise InventoryError(
+            f'{origin}: not an inventory: expected "format": "{FORMAT}", found {found}'
+        )
+    if version != FORMAT_VERSION or isinstance(version, bool):
+        if isinstance(version, int) and not isinstance(version, bool) and version > 1:
+            why = (
+                f"format version {version} is newer than this verscan reads "
+                f"({FORMAT_VERSION}); upgrade verscan"
             )
-        fmt = data.get("format")
-        if fmt != FORMAT:
-            found = "no format key" if fmt is None else f"format {fmt!r}"
-            raise InventoryError(
-                f'{self.origin}: not an inventory: expected "format": "{FORMAT}", found {found}'
+        else:
+            why = f"format version {version!r} is not supported (expected {FORMAT_VERSION})"
+        raise InventoryError(f"{origin}: {why}")
+
+
+def _bad(origin: str, where: str, message: str) -> InventoryError:
+    at = f" at {where}" if where else ""
+    return InventoryError(f"{origin}: not a valid inventory{at}: {message}")
+
+
+def _build(record: InventoryRecord, origin: str) -> Inventory:
+    """The inventory of a record that msgspec checked; what it cannot check is checked here."""
+    if record.hash is not None and record.hash not in HASHES:
+        raise _bad(origin, "hash", f"unknown hash {record.hash!r}")
+    for i, f in enumerate(record.files):
+        rel = f.path
+        if not rel or rel[0] == "/" or (".." in rel and ".." in rel.split("/")):
+            raise _bad(origin, f"files[{i}].path", f"{rel!r} is not a path inside the root")
+        chosen = f.table
+        if chosen is not None and chosen >= len(f.tables):
+            raise _bad(
+                origin, f"files[{i}].table", f"{chosen} is not the index of one of its tables"
             )
-        version = data.get("format_version")
-        if version != FORMAT_VERSION or isinstance(version, bool):
-            if isinstance(version, int) and not isinstance(version, bool) and version > 1:
-                why = (
-                    f"format version {version} is newer than this verscan reads "
-                    f"({FORMAT_VERSION}); upgrade verscan"
-                )
-            else:
-                why = f"format version {version!r} is not supported (expected {FORMAT_VERSION})"
-            raise InventoryError(f"{self.origin}: {why}")
-        root = _str(data, "root", "")
-        hash_name = _opt_str(data, "hash", "")
-        if hash_name is not None and hash_name not in HASHES:
-            raise _Bad("hash", f"unknown hash {hash_name!r}")
-        files_data = _list(data, "files", "")
-        problems_data = _list(data, "problems", "")
-        files = tuple(self._file(root, item, f"files[{i}]") for i, item in enumerate(files_data))
-        problems = tuple(
-            self._problem(item, f"problems[{i}]") for i, item in enumerate(problems_data)
-        )
-        try:
-            recorded = data.get("system")
-            system = None if recorded is None else profile_from_record(recorded, "system")
-        except ValueError as exc:
-            where, _, message = str(exc).partition(": ")
-            raise _Bad(where, message) from None
-        return Inventory(
-            root=root,
-            label=_str(data, "label", ""),
-            host=_str(data, "host", ""),
-            created=_str(data, "created", ""),
-            verscan_version=_str(data, "verscan_version", ""),
-            files=files,
-            problems=problems,
-            hash=hash_name,
-            all_files=_bool(data, "all", ""),
-            follow_links=_bool(data, "follow_links", "", default=False),
-            system=system,
-            origin=self.origin,
-        )
+    try:
+        system = None if record.system is None else profile_from_record(record.system, "system")
+    except ValueError as exc:
+        where, _, message = str(exc).partition(": ")
+        raise _bad(origin, where, message) from None
+    return Inventory(
+        root=record.root,
+        label=record.label,
+        host=record.host,
+        created=record.created,
+        verscan_version=record.verscan_version,
+        files=RecordedFiles(record.root, record.files),
+        problems=tuple(InventoryProblem(p.path, p.message) for p in record.problems),
+        hash=record.hash,
+        all_files=record.all,
+        follow_links=record.follow_links,
+        system=system,
+        origin=origin,
+    )
 
-    def _problem(self, item: object, where: str) -> InventoryProblem:
-        obj = _object(item, where)
-        return InventoryProblem(_str(obj, "path", where), _str(obj, "message", where))
 
-    def _file(self, root: str, item: object, where: str) -> InventoryFile:
-        obj = _object(item, where)
-        rel = _str(obj, "path", where)
-        if not rel or rel.startswith("/") or ".." in rel.split("/"):
-            raise _Bad(f"{where}.path", f"{rel!r} is not a path inside the root")
-        status_text = _str(obj, "status", where)
-        try:
-            status = Status(status_text)
-        except ValueError:
-            known = ", ".join(s.value for s in Status)
-            raise _Bad(f"{where}.status", f"{status_text!r} is not one of {known}") from None
-        tables = tuple(
-            self._table(t, f"{where}.tables[{i}]")
-            for i, t in enumerate(_list(obj, "tables", where))
-        )
-        chosen = _opt_int(obj, "table", where)
-        if chosen is not None and not 0 <= chosen < len(tables):
-            raise _Bad(f"{where}.table", f"{chosen} is not the index of one of its tables")
-        translations = tuple(
-            _translation(t, f"{where}.translations[{i}]")
-            for i, t in enumerate(_list(obj, "translations", where))
-        )
-        info = VersionInfo(
-            path=joined(root, rel),
-            status=status,
-            size=_opt_int(obj, "size", where),
-            machine=_opt_int(obj, "machine", where),
-            platform=_opt_str(obj, "platform", where),
-            pe_format=_opt_str(obj, "pe_format", where),
-            file_version=_fixed(obj, "file_version", where),
-            product_version=_fixed(obj, "product_version", where),
-            file_flags=_opt_int(obj, "file_flags", where),
-            translations=translations,
-            tables=tables,
-            # The chosen table decides the language; a stored key that disagrees
-            # (a hand-edited file) would not survive being written back.
-            language=tables[chosen].key if chosen is not None else _opt_str(obj, "language", where),
-            error=_opt_str(obj, "error", where),
-            strings=dict(tables[chosen].strings) if chosen is not None else {},
-        )
-        digest = _opt_str(obj, "sha256", where)
-        if digest is not None and (
-            len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest)
-        ):
-            raise _Bad(f"{where}.sha256", "expected 64 lower-case hexadecimal digits")
-        return InventoryFile(rel, info, _opt_str(obj, "mtime", where), digest)
+def _fixed(text: str | None) -> tuple[int, int, int, int] | None:
+    if text is None:
+        return None
+    a, b, c, d = (int(p) for p in text.split("."))
+    return (a, b, c, d)
 
-    def _table(self, item: object, where: str) -> StringTable:
-        obj = _object(item, where)
-        strings = _object(obj.get("strings"), f"{where}.strings")
-        for key, value in strings.items():
-            if not isinstance(key, str) or not isinstance(value, str):
-                raise _Bad(f"{where}.strings", "names and values must be strings")
-        return StringTable(_str(obj, "key", where), {str(k): str(v) for k, v in strings.items()})
+
+def _inventory_file(root: str, r: FileRecord) -> InventoryFile:
+    """The :class:`InventoryFile` of a checked record."""
+    tables = tuple(StringTable(t.key, t.strings) for t in r.tables)
+    if r.table is not None:
+        # The chosen table decides the language; a stored key that disagrees
+        # (a hand-edited file) would not survive being written back.
+        language: str | None = tables[r.table].key
+        strings = dict(tables[r.table].strings)
+    else:
+        language, strings = r.language, {}
+    info = VersionInfo(
+        path=joined(root, r.path),
+        status=r.status,
+        size=r.size,
+        machine=r.machine,
+        platform=r.platform,
+        pe_format=r.pe_format,
+        file_version=_fixed(r.file_version),
+        product_version=_fixed(r.product_version),
+        file_flags=r.file_flags,
+        translations=tuple((int(t[:4], 16), int(t[4:], 16)) for t in r.translations),
+        tables=tables,
+        language=language,
+        error=r.error,
+        strings=strings,
+    )
+    return InventoryFile(r.path, info, r.mtime, r.sha256)
+
+
+class RecordedFiles(Sequence[InventoryFile]):
+    """The files of a loaded inventory, each built from its record when it is read.
+
+    A scan needs the few hundred files its manifests name out of a tree's tens of
+    thousands: it looks at the paths (:meth:`rels`) and builds only those files.
+    """
+
+    __slots__ = ("_records", "_root")
+
+    def __init__(self, root: str, records: Sequence[FileRecord]) -> None:
+        self._root = root
+        self._records = records
+
+    def __len__(self) -> int:
+        return len(self._records)
+
+    @overload
+    def __getitem__(self, index: int) -> InventoryFile: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> tuple[InventoryFile, ...]: ...
+
+    def __getitem__(self, index: int | slice) -> InventoryFile | tuple[InventoryFile, ...]:
+        if isinstance(index, slice):
+            return tuple(_inventory_file(self._root, r) for r in self._records[index])
+        return _inventory_file(self._root, self._records[index])
+
+    def __iter__(self) -> Iterator[InventoryFile]:
+        root = self._root
+        for r in self._records:
+            yield _inventory_file(root, r)
+
+    def rels(self) -> list[str]:
+        """Every file's path relative to the root, in order, without building the files."""
+        return [r.path for r in self._records]
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Sequence) or isinstance(other, str):
+            return NotImplemented
+        return len(self) == len(other) and all(a == b for a, b in zip(self, other))
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"<{len(self)} files of {self._root!r}>"
+
+
+def file_paths(files: Sequence[InventoryFile]) -> list[str]:
+    """The files' paths relative to the root, without building recorded files."""
+    return files.rels() if isinstance(files, RecordedFiles) else [f.rel for f in files]
+
+
+_AT = re.compile(r"(?P<what>.*?)(?: - at `\$(?P<where>[^`]*)`)?", re.DOTALL)
+_EXPECTED = re.compile(r"Expected `(?P<want>[^`]+)`(?P<rest>.*)", re.DOTALL)
+_GOT = re.compile(r", got `(?P<got>[^`]+)`")
+_WANTED = {"str": "a string", "int": "a whole number", "bool": "true or false"}
+_WANTED |= {"array": "a list", "object": "an object", "null": "null", "float": "a number"}
+_FOUND = {"int": "a number", "float": "a number", "str": "a string", "bool": "a boolean"}
+_FOUND |= {"array": "a list", "object": "an object", "null": "null"}
+_STEP = re.compile(r"\.?([^.\[\]]+)|\[(\d+)\]")
+
+
+def _invalid(origin: str, exc: msgspec.ValidationError, data: object) -> InventoryError:
+    """msgspec's validation error as this format's: the key path, then what is wrong."""
+    where, message = _explain(str(exc), data)
+    return _bad(origin, where, message)
+
+
+def _explain(text: str, data: object) -> tuple[str, str]:
+    found = _AT.fullmatch(text)
+    what, where = (found["what"], found["where"] or "") if found else (text, "")
+    where = where.lstrip(".").replace("[...]", "")
+    missing = re.fullmatch(r"Object missing required field `([^`]+)`", what)
+    if missing:
+        return (f"{where}.{missing[1]}" if where else missing[1]), "missing"
+    if what.startswith("Invalid enum value "):
+        value = what[len("Invalid enum value ") :]
+        return where, f"{value} is not one of {', '.join(s.value for s in Status)}"
+    expected = _EXPECTED.fullmatch(what)
+    if expected is None:
+        return where, what[:1].lower() + what[1:]
+    rest = expected["rest"]
+    if "matching regex" in rest:
+        value = _value_at(data, where)
+        key = where.rsplit(".", 1)[-1]
+        if key.startswith("translations"):
+            return where, f"expected eight hexadecimal digits, found {value!r}"
+        if key == "sha256":
+            return where, "expected 64 lower-case hexadecimal digits"
+        return where, f"{value!r} is not four dotted numbers of 0-65535"
+    if ">=" in rest:
+        return where, f"expected a whole number (0 or more) or null, found {_value_at(data, where)}"
+    want = " or ".join(_WANTED.get(w, w) for w in expected["want"].split(" | "))
+    got = _GOT.match(rest)
+    found_text = _FOUND.get(got["got"], got["got"]) if got else "something else"
+    return where, f"expected {want}, found {found_text}"
+
+
+def _value_at(data: object, where: str) -> object:
+    """The value at a key path (``files[12].file_version``) of loaded data, None if none."""
+    for key, index in _STEP.findall(where):
+        if key and isinstance(data, dict):
+            data = data.get(key)
+        elif index and isinstance(data, list) and int(index) < len(data):
+            data = data[int(index)]
+        else:
+            return None
+    return data
 
 
 def _kind(value: object) -> str:
@@ -563,82 +786,6 @@ def _kind(value: object) -> str:
     if isinstance(value, Mapping):
         return "an object"
     return type(value).__name__
-
-
-def _at(where: str, key: str) -> str:
-    return f"{where}.{key}" if where else key
-
-
-def _object(value: object, where: str) -> Mapping[str, Any]:
-    if not isinstance(value, Mapping):
-        raise _Bad(where, f"expected an object, found {_kind(value)}")
-    return value
-
-
-def _need(obj: Mapping[str, Any], key: str, where: str) -> object:
-    if key not in obj:
-        raise _Bad(_at(where, key), "missing")
-    return obj[key]
-
-
-def _str(obj: Mapping[str, Any], key: str, where: str) -> str:
-    value = _need(obj, key, where)
-    if not isinstance(value, str):
-        raise _Bad(_at(where, key), f"expected a string, found {_kind(value)}")
-    return value
-
-
-def _opt_str(obj: Mapping[str, Any], key: str, where: str) -> str | None:
-    value = obj.get(key)
-    if value is not None and not isinstance(value, str):
-        raise _Bad(_at(where, key), f"expected a string or null, found {_kind(value)}")
-    return value
-
-
-def _opt_int(obj: Mapping[str, Any], key: str, where: str) -> int | None:
-    value = obj.get(key)
-    if value is None:
-        return None
-    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-        raise _Bad(_at(where, key), f"expected a whole number or null, found {_kind(value)}")
-    return value
-
-
-def _bool(obj: Mapping[str, Any], key: str, where: str, default: bool | None = None) -> bool:
-    if key not in obj and default is not None:
-        return default
-    value = _need(obj, key, where)
-    if not isinstance(value, bool):
-        raise _Bad(_at(where, key), f"expected true or false, found {_kind(value)}")
-    return value
-
-
-def _list(obj: Mapping[str, Any], key: str, where: str) -> Sequence[object]:
-    value = _need(obj, key, where)
-    if not isinstance(value, list):
-        raise _Bad(_at(where, key), f"expected a list, found {_kind(value)}")
-    return value
-
-
-def _fixed(obj: Mapping[str, Any], key: str, where: str) -> tuple[int, int, int, int] | None:
-    text = _opt_str(obj, key, where)
-    if text is None:
-        return None
-    parts = text.split(".")
-    if len(parts) != 4 or not all(p.isascii() and p.isdigit() and int(p) <= 0xFFFF for p in parts):
-        raise _Bad(_at(where, key), f"{text!r} is not four dotted numbers of 0-65535")
-    a, b, c, d = (int(p) for p in parts)
-    return (a, b, c, d)
-
-
-def _translation(value: object, where: str) -> tuple[int, int]:
-    if (
-        not isinstance(value, str)
-        or len(value) != 8
-        or any(c not in "0123456789abcdefABCDEF" for c in value)
-    ):
-        raise _Bad(where, f"expected eight hexadecimal digits, found {value!r}")
-    return int(value[:4], 16), int(value[4:], 16)
 
 
 # -- scanning ----------------------------------------------------------------
@@ -664,7 +811,7 @@ class InventorySystem(System):
         self.inventory = inventory
         self.label = inventory.label or inventory.root
         self._folders: dict[str, dict[str, None]] | None = None
-        self._files: dict[str, InventoryFile] | None = None
+        self._files: dict[str, int] | None = None
 
     def find(
         self,
@@ -675,9 +822,11 @@ class InventorySystem(System):
     ) -> Iterator[Copy | WalkProblem]:
         """The recorded files whose folded name is wanted, then the recorded problems."""
         inv = self.inventory
-        for f in inv.files:
-            if not wanted(fold(f.name)):
+        files = inv.files
+        for i, rel in enumerate(file_paths(files)):
+            if not wanted(fold(rel.rsplit("/", 1)[-1])):
                 continue
+            f = files[i]
             kind = backup_kind(f.rel)
             if kind is not None and not include_backups:
                 continue
@@ -690,14 +839,14 @@ class InventorySystem(System):
             if include_backups or not _hidden_without_backups(p):
                 yield WalkProblem(joined(inv.root, p.rel), p.message)
 
-    def _index(self) -> tuple[dict[str, dict[str, None]], dict[str, InventoryFile]]:
+    def _index(self) -> tuple[dict[str, dict[str, None]], dict[str, int]]:
         if self._folders is None or self._files is None:
             folders: dict[str, dict[str, None]] = {"": {}}
-            files: dict[str, InventoryFile] = {}
-            for f in self.inventory.files:
-                files[f.rel] = f
+            files: dict[str, int] = {}
+            for i, rel in enumerate(file_paths(self.inventory.files)):
+                files[rel] = i
                 parent = ""
-                for part in f.rel.split("/"):
+                for part in rel.split("/"):
                     folders.setdefault(parent, {})[part] = None
                     parent = f"{parent}/{part}" if parent else part
             self._folders, self._files = folders, files
@@ -711,7 +860,7 @@ class InventorySystem(System):
     def version_info(self, rel: str) -> VersionInfo | None:
         """The recorded record of the file."""
         found = self._index()[1].get(rel)
-        return found.info if found is not None else None
+        return self.inventory.files[found].info if found is not None else None
 
     def profile(self) -> Profile:
         """The profile recorded when the inventory was taken, else found from its files."""
