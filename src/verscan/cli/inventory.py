@@ -23,8 +23,7 @@ from verscan.pe import Status
 from verscan.reports.inventory import summary_line as inventory_summary_line
 from verscan.system.inventory import (
     HASHES,
-    dump_inventory,
-    is_yaml_name,
+    inventory_bytes,
     joined,
     take_inventory,
 )
@@ -38,7 +37,10 @@ from verscan.system.walk import WalkProblem
     "-o",
     required=True,
     type=click.Path(dir_okay=False),
-    help="The inventory file to write: JSON, or YAML when it ends in .yaml.",
+    help=(
+        "The inventory file to write: JSON, or YAML when it ends in .yaml; "
+        "gzip-compressed when it also ends in .gz (host.json.gz)."
+    ),
 )
 @click.option("--label", help="The machine's name in reports (default: this host's name).")
 @click.option(
@@ -74,6 +76,7 @@ def inventory_command(
     Example:
       verscan inventory /mnt/srv01/Windows --label srv01 --output srv01.json
       verscan inventory C:/ --hash sha256 --output srv01.yaml
+      verscan inventory /mnt/srv02 --output srv02.json.gz
 
     Exit 0 when every file was read, 1 when some files or folders could not be
     (each is listed on stderr; the inventory records them), 2 when DIRECTORY is
@@ -89,7 +92,7 @@ def inventory_command(
         workers=jobs,
         wrap=reading,
     )
-    write_atomic(output, dump_inventory(inv, yaml_format=is_yaml_name(output)), force=force)
+    write_atomic(output, inventory_bytes(inv, output), force=force)
     unread = [f for f in inv.files if f.info.status is Status.UNREADABLE]
     for p in inv.problems:
         warn(f"{joined(inv.root, p.rel)}: {p.message}")
