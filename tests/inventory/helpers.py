@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
+import signal
+from collections.abc import Sequence
 from pathlib import Path
+
+from verscan.compare.fleet import Failed, Judged, judge_file
+from verscan.manifest.model import Manifest
 
 ROOT = Path(__file__).resolve().parents[2]
 SYSTEMS = ROOT / "fixtures" / "systems"
@@ -71,3 +77,17 @@ def copy_tree(src: Path, dest: Path) -> Path:
     """A writable copy of a fixture tree."""
     shutil.copytree(src, dest)
     return dest
+
+
+FLEET = ROOT / "fixtures" / "fleet"
+"""Inventories of the fixture systems and the reports verscan made of them (build.sh)."""
+
+
+def judge_or_die(
+    path: str, manifests: Sequence[Manifest], os_texts: Sequence[str], excludes: Sequence[str]
+) -> Judged | Failed:
+    """:func:`judge_file`, except that the process judging an inventory named ``*dies*`` is
+    killed (as the kernel kills a process out of memory): for the pool's and Dask's tests."""
+    if "dies" in os.path.basename(path):
+        os.kill(os.getpid(), signal.SIGKILL)
+    return judge_file(path, manifests, os_texts, excludes)

@@ -26,7 +26,6 @@ from verscan.cli.options import (
     os_option,
     profile_of,
     reading,
-    stated_for,
 )
 from verscan.cli.scan import open_system
 from verscan.compare.diff import Side, compare_verdicts, diff
@@ -43,6 +42,7 @@ from verscan.system.inventory import (
     load_inventory,
     take_inventory,
 )
+from verscan.system.profile import stated_for
 from verscan.verdicts.scan import scan
 
 

@@ -137,31 +137,11 @@ def _check_os(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
     return value
 
 
-def stated_for(texts: Iterable[str], *names: str) -> str | None:
-    """The ``--os`` text for a machine known by any of ``names``; else the one for all."""
-    folded = {n.casefold() for n in names if n}
-    common = None
-    for text in texts:
-        who, eq, stated = text.partition("=")
-        if not eq:
-            common = text
-        elif who.strip().casefold() in folded:
-            return stated
-    return common
-
-
 def profile_of(system: System, os_text: str | None) -> Profile:
     """The system's profile: found from its kernel, or as ``--os`` states it (warned)."""
-    from verscan.system.profile import stated_profile
+    from verscan.system.profile import chosen_profile
 
-    detected = system.profile()
-    if os_text is not None:
-        return stated_profile(os_text, detected)
-    if not detected.known:
-        warn(
-            f"{system.label}: the Windows release is unknown ({detected.warning}); "
-            "judging rows by their version line only (state it with --os)"
-        )
-    elif detected.warning:
-        warn(f"{system.label}: {detected.warning}")
-    return detected
+    profile, warning = chosen_profile(system.profile(), os_text, system.label)
+    if warning is not None:
+        warn(warning)
+    return profile

@@ -2,7 +2,10 @@
 
 Each machine is an inventory; each is scanned against the same manifests (the
 scan is the one ``verscan scan`` makes of an inventory), giving a matrix of KB
-verdicts with machines as rows and KBs as columns.
+verdicts with machines as rows and KBs as columns. Judging one machine
+(:func:`judge_file`) is a pure function of its inventory file and the
+manifests: it can run in a worker process or on another machine
+(:mod:`verscan.compare.judging`), and only its :class:`Judged` result is kept.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from verscan.errors import InventoryError, VerscanError
 from verscan.manifest.model import Manifest
 from verscan.system.exclude import Exclude
 from verscan.system.inventory import Inventory, InventorySystem
@@ -105,6 +109,117 @@ def kb_names(manifests: Sequence[Manifest]) -> list[str]:
     return out
 
 
+@dataclass(frozen=True)
+class Judged:
+    """One machine judged: its verdicts and what the report says of it.
+
+    All a fleet report keeps of an inventory: the inventory itself is freed once
+    judged, so the memory a report needs does not grow with its machines.
+    """
+
+    label: str
+    """The name the inventory gives the machine (its label, else its root)."""
+    inventory: str | None
+    """The inventory file it came from."""
+    host: str
+    """Host the inventory was taken on."""
+    root: str
+    """The folder the inventory was taken of."""
+    created: str
+    """When the inventory was taken."""
+    problems: int
+    """Paths the inventory's walk could not read."""
+    system: Profile
+    """Which Windows the machine is, as judged."""
+    cells: tuple[Cell, ...]
+    """Its verdict on each KB, in manifest order."""
+    warnings: tuple[str, ...] = ()
+    """Lines for the person running the report (the Windows release was not found, ...)."""
+
+
+@dataclass(frozen=True)
+class Failed:
+    """A machine that could not be judged."""
+
+    inventory: str
+    """The inventory file, as named."""
+    message: str
+    """One line naming the file and what went wrong."""
+
+
+def judge(
+    inv: Inventory,
+    manifests: Sequence[Manifest],
+    *,
+    profile: Profile | None = None,
+    exclude: Exclude | None = None,
+    warnings: tuple[str, ...] = (),
+) -> Judged:
+    """Scan one inventory against every manifest (``profile`` None: the inventory's own)."""
+    result = scan(InventorySystem(inv), manifests, profile=profile, exclude=exclude)
+    return Judged(
+        inv.label or inv.root,
+        inv.origin,
+        inv.host,
+        inv.root,
+        inv.created,
+        len(result.problems),
+        result.system,
+        tuple(Cell(kb.verdict, kb.reason) for kb in result.kbs),
+        warnings,
+    )
+
+
+def judge_file(
+    path: str,
+    manifests: Sequence[Manifest],
+    os_texts: Sequence[str] = (),
+    excludes: Sequence[str] = (),
+) -> Judged | Failed:
+    """Load the inventory in ``path``, judge it, and keep only the result.
+
+    A pure function of the inventory file, the manifests, the ``--os`` texts
+    (``LABEL=TEXT`` for one machine, ``TEXT`` for all) and the ``--exclude``
+    globs, so that it can run in any process or on any machine that reads the
+    file. What goes wrong with the inventory is a :class:`Failed`, not an error.
+    """
+    from verscan.system.exclude import make_exclude
+    from verscan.system.inventory import load_inventory
+    from verscan.system.profile import chosen_profile, stated_for
+
+    try:
+        if os.path.isdir(path):
+            raise InventoryError(
+                f"{path}: is a folder; take an inventory of it with `verscan inventory`"
+            )
+        inv = load_inventory(path)
+        stated = stated_for(os_texts, inv.label, path, os.path.basename(path))
+        system = InventorySystem(inv)
+        profile, warning = chosen_profile(system.profile(), stated, system.label)
+        return judge(
+            inv,
+            manifests,
+            profile=profile,
+            exclude=make_exclude(excludes),
+            warnings=(warning,) if warning else (),
+        )
+    except VerscanError as exc:
+        return Failed(path, str(exc))
+    except MemoryError:
+        return Failed(path, f"{path}: not enough memory to judge it")
+
+
+def assemble(judged: Sequence[Judged], manifests: Sequence[Manifest]) -> Fleet:
+    """The fleet of machines judged against ``manifests``, in the order given."""
+    names = unique_names([j.label for j in judged], [j.inventory or j.root for j in judged])
+    machines = tuple(
+        Machine(name, j.inventory, j.host, j.root, j.created, j.problems, j.system)
+        for name, j in zip(names, judged)
+    )
+    cells = tuple(j.cells for j in judged)
+    return Fleet(machines, tuple(manifests), tuple(kb_names(manifests)), cells)
+
+
 def build_fleet(
     inventories: Sequence[Inventory],
     manifests: Sequence[Manifest],
@@ -117,25 +232,9 @@ def build_fleet(
     ``profiles`` states machines' profiles (None: the inventory's own);
     ``exclude`` leaves paths out of every scan.
     """
-    names = unique_names(
-        [inv.label or inv.root for inv in inventories],
-        [inv.origin or inv.root for inv in inventories],
-    )
     stated = list(profiles) if profiles is not None else [None] * len(inventories)
-    machines = []
-    cells = []
-    for name, inv, profile in zip(names, inventories, stated):
-        result = scan(InventorySystem(inv), manifests, profile=profile, exclude=exclude)
-        machines.append(
-            Machine(
-                name,
-                inv.origin,
-                inv.host,
-                inv.root,
-                inv.created,
-                len(result.problems),
-                result.system,
-            )
-        )
-        cells.append(tuple(Cell(kb.verdict, kb.reason) for kb in result.kbs))
-    return Fleet(tuple(machines), tuple(manifests), tuple(kb_names(manifests)), tuple(cells))
+    judged = [
+        judge(inv, manifests, profile=profile, exclude=exclude)
+        for inv, profile in zip(inventories, stated)
+    ]
+    return assemble(judged, manifests)

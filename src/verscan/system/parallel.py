@@ -127,7 +127,8 @@ def _run_chunk(func: Callable[[str], T], chunk: list[str]) -> list[T]:
     return [func(path) for path in chunk]
 
 
-def _context() -> multiprocessing.context.BaseContext:
+def pool_context() -> multiprocessing.context.BaseContext:
+    """How worker processes start: ``forkserver``, else ``spawn`` (never a plain fork)."""
     import multiprocessing  # the pool's modules load only when a pool is used
 
     methods = multiprocessing.get_all_start_methods()
@@ -141,7 +142,7 @@ def _pooled(func: Callable[[str], T], paths: Iterator[str], workers: int) -> Ite
     # Two chunks per worker in flight: enough to keep every worker busy while the
     # caller consumes results, few enough that results never pile up.
     window = 2 * workers
-    with ProcessPoolExecutor(max_workers=workers, mp_context=_context()) as pool:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=pool_context()) as pool:
         pending: deque[Future[list[T]]] = deque()
         for chunk in itertools.islice(chunks, window):
             pending.append(pool.submit(_run_chunk, func, chunk))

@@ -18,7 +18,7 @@ folders, a version no release has. Verdicts then go by the version line alone.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -334,6 +334,42 @@ def stated_profile(text: str, detected: Profile = UNKNOWN) -> Profile:
         windows_folder=detected.windows_folder,
         build_tag=detected.build_tag if same else None,
     )
+
+
+def stated_for(texts: Iterable[str], *names: str) -> str | None:
+    """The ``--os`` text for a machine known by any of ``names``; else the one for all.
+
+    ``texts`` are ``--os`` values: ``WHO=TEXT`` states one machine's profile, ``TEXT`` all.
+    """
+    folded = {n.casefold() for n in names if n}
+    common = None
+    for text in texts:
+        who, eq, stated = text.partition("=")
+        if not eq:
+            common = text
+        elif who.strip().casefold() in folded:
+            return stated
+    return common
+
+
+def chosen_profile(
+    detected: Profile, os_text: str | None, label: str
+) -> tuple[Profile, str | None]:
+    """The profile to judge by, as ``--os`` states it or as detected; and a warning, if any.
+
+    The warning is one line for the person reading the report (it names ``label``):
+    the release could not be found, or was found with a doubt.
+    """
+    if os_text is not None:
+        return stated_profile(os_text, detected), None
+    if not detected.known:
+        return detected, (
+            f"{label}: the Windows release is unknown ({detected.warning}); "
+            "judging rows by their version line only (state it with --os)"
+        )
+    if detected.warning:
+        return detected, f"{label}: {detected.warning}"
+    return detected, None
 
 
 def _lines_of_name(name: str) -> tuple[str, ...]:
