@@ -194,6 +194,10 @@ def test_an_unreachable_scheduler_is_one_line() -> None:
     lines = err.strip().splitlines()
     assert len(lines) == 1
     assert lines[0].startswith(f"verscan: error: cannot reach the Dask scheduler at {address}: ")
+    code, data, err = _report(*_relative(INVENTORIES), *MANIFEST_ARGS, "--scheduler", "bogus://x")
+    assert code == 2 and data == {}
+    assert err.startswith("verscan: error: bogus://x: not a Dask scheduler address: unknown")
+    assert len(err.strip().splitlines()) == 1
 
 
 def test_a_dask_worker_that_dies_is_named(tmp_path: Path) -> None:

@@ -49,14 +49,20 @@ def _client(address: str, timeout: float | str | None) -> Any:
         raise ClusterError(
             "--scheduler needs Dask's distributed scheduler: pip install 'verscan[cluster]'"
         ) from None
+    from distributed.comm.addressing import parse_address
+    from distributed.comm.registry import get_backend
+
+    try:
+        # Checked before a Client exists: one that fails on the address cannot be closed.
+        get_backend(parse_address(address)[0])
+    except ValueError as exc:
+        raise ClusterError(f"{address}: not a Dask scheduler address: {exc}") from None
     try:
         given = {} if timeout is None else {"timeout": timeout}  # else Dask's configuration
         return Client(address, set_as_default=False, **given)  # type: ignore[no-untyped-call]
     except (OSError, TimeoutError) as exc:
         reason = " ".join(str(exc).split()) or type(exc).__name__
         raise ClusterError(f"cannot reach the Dask scheduler at {address}: {reason}") from None
-    except ValueError as exc:  # an address Dask cannot parse
-        raise ClusterError(f"{address}: not a Dask scheduler address: {exc}") from None
 
 
 def judge_on_cluster(
