@@ -103,8 +103,16 @@ def child_env() -> dict[str, str]:
     return env
 
 
-def run_measured(cmd: Sequence[str], *, stdout: str | None = None, interval: float = 0.02) -> Run:
+def run_measured(
+    cmd: Sequence[str],
+    *,
+    stdout: str | None = None,
+    interval: float = 0.02,
+    env: dict[str, str] | None = None,
+) -> Run:
     """Run ``cmd``, measure its wall time and peak memory; ``stdout`` to that file or discarded.
+
+    ``env`` replaces :func:`child_env`'s environment.
 
     The process tree is sampled every ``interval`` seconds from ``/proc`` (where there
     is one), so that worker processes count; the process's own peak comes from wait4.
@@ -113,7 +121,9 @@ def run_measured(cmd: Sequence[str], *, stdout: str | None = None, interval: flo
         out = open(stdout, "wb") if stdout else subprocess.DEVNULL  # noqa: SIM115
         try:
             start = time.perf_counter()
-            proc = subprocess.Popen(list(cmd), stdout=out, stderr=err, env=child_env())
+            proc = subprocess.Popen(
+                list(cmd), stdout=out, stderr=err, env=env if env is not None else child_env()
+            )
             tree_peak = 0
             done = threading.Event()
 
