@@ -49,7 +49,7 @@ def format_version(version: Version | None) -> str | None:
     """Dotted text of a parsed version (``(5, 0, 2195, 6860)`` → ``"5.0.2195.6860"``)."""
     if version is None:
         return None
-    return ".".join(str(p) for p in version)
+    return ".".join(map(str, version))
 
 
 def align(listed: Version, installed: Version) -> tuple[Version, Version]:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import codecs
 import datetime
+import functools
 import itertools
 import json
 import os
@@ -242,8 +243,15 @@ def iso_utc(timestamp: float | None) -> str | None:
     """A POSIX timestamp as ISO 8601 in UTC, to the second (``2003-10-07T17:20:00Z``)."""
     if timestamp is None:
         return None
+    return _iso_second(timestamp // 1)  # whole seconds, floored
+
+
+@functools.lru_cache(maxsize=4096)
+def _iso_second(second: float) -> str | None:
+    # Cached: the files of one installation or update share their times, and formatting
+    # a time took a third of an inventory's own work per file beyond reading it.
     try:
-        moment = datetime.datetime.fromtimestamp(timestamp // 1, _UTC)  # whole seconds, floored
+        moment = datetime.datetime.fromtimestamp(second, _UTC)
     except (OverflowError, OSError, ValueError):
         return None  # a timestamp the platform cannot represent (corrupt file system)
     return moment.isoformat()[:-6] + "Z"  # without "+00:00"
@@ -337,15 +345,25 @@ def file_record(f: InventoryFile) -> FileRecord:
         machine=info.machine,
         platform=info.platform,
         pe_format=info.pe_format,
-        file_version=format_version(info.file_version),
-        product_version=format_version(info.product_version),
+        file_version=_dotted(info.file_version),
+        product_version=_dotted(info.product_version),
         file_flags=info.file_flags,
-        translations=[f"{lang:04x}{cp:04x}" for lang, cp in info.translations],
+        translations=list(_translation_keys(info.translations)),
         language=info.language,
         table=_chosen_table(info),
         tables=[TableRecord(t.key, t.strings) for t in info.tables],
         sha256=f.sha256,
     )
+
+
+_dotted = functools.lru_cache(maxsize=4096)(format_version)
+"""format_version, cached: a tree's files share a few thousand versions."""
+
+
+@functools.lru_cache(maxsize=256)
+def _translation_keys(translations: tuple[tuple[int, int], ...]) -> tuple[str, ...]:
+    """``((0x0409, 1200),)`` as ``("040904b0",)``; a tree's files have a few dozen such lists."""
+    return tuple(f"{lang:04x}{cp:04x}" for lang, cp in translations)
 
 
 def _chosen_table(info: VersionInfo) -> int | None:
