@@ -140,18 +140,25 @@ distributed = pytest.importorskip("distributed")
 dask = pytest.importorskip("dask")
 
 
-@pytest.fixture(scope="module")
-def threads_cluster() -> Iterator[Any]:
-    """A Dask cluster of one worker with two threads in this process, on the loopback."""
-    with distributed.LocalCluster(
+def _loopback_cluster(*, threads: int, processes: bool) -> Any:
+    """A Dask cluster of one worker on the loopback: its threads in this process, or one
+    worker process (with a nanny that replaces it when it dies)."""
+    return distributed.LocalCluster(
         n_workers=1,
-        threads_per_worker=2,
-        processes=False,
+        threads_per_worker=threads,
+        processes=processes,
         protocol="tcp://",
         host="127.0.0.1",
         dashboard_address="127.0.0.1:0",
-        silence_logs=logging.ERROR,
-    ) as cluster:
+        worker_dashboard_address="127.0.0.1:0",
+        silence_logs=logging.CRITICAL,
+    )
+
+
+@pytest.fixture(scope="module")
+def threads_cluster() -> Iterator[Any]:
+    """A Dask cluster of one worker with two threads in this process."""
+    with _loopback_cluster(threads=2, processes=False) as cluster:
         yield cluster
 
 
@@ -219,15 +226,7 @@ def test_a_dask_worker_that_dies_is_named(tmp_path: Path) -> None:
                 "distributed.scheduler.worker-saturation": 1.0,
             }
         ),
-        distributed.LocalCluster(
-            n_workers=1,
-            threads_per_worker=1,
-            processes=True,
-            host="127.0.0.1",
-            dashboard_address="127.0.0.1:0",
-            worker_dashboard_address="127.0.0.1:0",
-            silence_logs=logging.CRITICAL,
-        ) as cluster,
+        _loopback_cluster(threads=1, processes=True) as cluster,
     ):
         outcomes = dict(
             judge_on_cluster(
