@@ -125,6 +125,14 @@ def test_a_worker_that_dies_is_named_and_the_others_are_reported(tmp_path: Path)
         assert outcomes[i] == judge_file(str(paths[i]), manifests)
 
 
+def test_jobs_and_scheduler_are_not_used_together() -> None:
+    code, data, err = _report(
+        *_relative(INVENTORIES), *MANIFEST_ARGS, "-j", "2", "--scheduler", "tcp://127.0.0.1:1"
+    )
+    assert code == 2 and data == {}
+    assert "--jobs is for the local pool: leave it out with --scheduler" in err
+
+
 def test_default_jobs(tmp_path: Path) -> None:
     small = [str(p) for p in INVENTORIES]
     assert default_jobs(small) == 1  # too small together to pay for a pool

@@ -114,6 +114,8 @@ def report_command(
     (an inventory or manifest that cannot be read or judged, a scheduler that
     cannot be reached; the others are reported).
     """
+    if jobs is not None and scheduler is not None:
+        raise click.UsageError("--jobs is for the local pool: leave it out with --scheduler")
     if output is not None:
         refuse_existing(output, force)
     manifests, failed = load_manifest_args(manifest_paths)
