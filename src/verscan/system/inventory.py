@@ -326,7 +326,13 @@ class InventoryRecord(msgspec.Struct, kw_only=True):
     problems: list[ProblemRecord]
 
 
-_DECODER = msgspec.json.Decoder(InventoryRecord)
+@functools.cache
+def _decoder() -> msgspec.json.Decoder[InventoryRecord]:
+    # Made on first use: building it compiles the format's patterns, which a command
+    # that only writes inventories does not need.
+    return msgspec.json.Decoder(InventoryRecord)
+
+
 _ENCODE = msgspec.json.Encoder().encode
 
 
@@ -495,7 +501,7 @@ def load_inventory(path: str | os.PathLike[str]) -> Inventory:
     if is_yaml_name(name):
         return _from_data(_yaml_data(raw, name), name)
     try:
-        record = _DECODER.decode(raw)
+        record = _decoder().decode(raw)
     except msgspec.ValidationError as exc:
         data = _json_data(raw, name)  # a syntax error further on is named first
         _check_head(data, name)
