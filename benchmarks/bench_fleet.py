@@ -277,8 +277,19 @@ def main(argv: list[str] | None = None) -> int:
                 exif_best, run_measured(exif_cmd, stdout=str(work / "exif.json")).seconds
             )
         ratio = exif_best / inv_best
+        before = None
+        if args.baseline_src:
+            env = child_env()
+            env["PYTHONPATH"] = os.path.abspath(args.baseline_src)
+            cmd = [sys.executable, "-m", "verscan", *inv_cmd[len(verscan) :]]
+            before = min(run_measured(cmd, env=env).seconds for _ in range(args.repeat))
         print()
         print(f"Corpus linked ten times: {len(paths)} files (best of {args.repeat})")
+        if before is not None:
+            print(
+                f"  earlier verscan inventory {before:.2f} s ({len(paths) / before:,.0f} files/s): "
+                f"{exif_best / before:.1f}x exiftool's files/s"
+            )
         print(
             f"  verscan inventory {inv_best:.2f} s ({len(paths) / inv_best:,.0f} files/s), "
             f"exiftool {exif_best:.2f} s ({len(paths) / exif_best:,.0f} files/s): "
