@@ -7,6 +7,7 @@ import json
 import logging
 import shutil
 import socket
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -131,6 +132,16 @@ def test_jobs_and_scheduler_are_not_used_together() -> None:
     )
     assert code == 2 and data == {}
     assert "--jobs is for the local pool: leave it out with --scheduler" in err
+
+
+def test_without_dask_scheduler_says_how_to_install_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "distributed", None)  # as if it were not installed
+    code, data, err = _report(*_relative(INVENTORIES), *MANIFEST_ARGS, "--scheduler", "tcp://x:1")
+    assert code == 2 and data == {}
+    assert err == (
+        "verscan: error: --scheduler needs Dask's distributed scheduler: "
+        "pip install 'verscan[cluster]'\n"
+    )
 
 
 def test_default_jobs(tmp_path: Path) -> None:

@@ -45,12 +45,12 @@ def _given(value: list[Manifest]) -> list[Manifest]:
 def _client(address: str, timeout: float | str | None) -> Any:
     try:
         from distributed import Client
+        from distributed.comm.addressing import parse_address
+        from distributed.comm.registry import get_backend
     except ImportError:
         raise ClusterError(
             "--scheduler needs Dask's distributed scheduler: pip install 'verscan[cluster]'"
         ) from None
-    from distributed.comm.addressing import parse_address
-    from distributed.comm.registry import get_backend
 
     try:
         # Checked before a Client exists: one that fails on the address cannot be closed.
@@ -81,10 +81,10 @@ def judge_on_cluster(
     scheduler cannot be reached; once connected, whatever befalls a task is a
     :class:`~verscan.compare.fleet.Failed` outcome naming its inventory.
     """
+    client = _client(address, timeout)  # first: it says when Dask is not installed
     from distributed import as_completed
     from distributed.scheduler import KilledWorker
 
-    client = _client(address, timeout)
     try:
         run = uuid.uuid4().hex
         # The manifests go to the scheduler once, as a task of their own that every
