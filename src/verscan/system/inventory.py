@@ -27,7 +27,7 @@ import os
 import stat
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from verscan import __version__
 from verscan.encoding import escape_surrogates
@@ -51,6 +51,9 @@ HASHES = ("sha256",)
 """Hash algorithms an inventory can record."""
 YAML_SUFFIXES = (".yaml", ".yml")
 """File name endings that make an inventory YAML rather than JSON."""
+
+if TYPE_CHECKING:
+    from verscan.system.image.origin import ImageOrigin
 
 T = TypeVar("T")
 
@@ -130,6 +133,8 @@ class Inventory:
     system: Profile | None = None
     """The system's profile when the inventory was taken; None in inventories that predate
     profiles (a scan then finds it from the recorded files)."""
+    image: ImageOrigin | None = None
+    """The disk image it was taken from (``root`` is then the image file), None for a folder."""
     origin: str | None = field(default=None, compare=False)
     """The file it was loaded from (not part of the format)."""
 
@@ -285,6 +290,7 @@ def header_record(inv: Inventory) -> dict[str, Any]:
         "all": inv.all_files,
         "follow_links": inv.follow_links,
         "system": inv.system.record() if inv.system is not None else None,
+        **({"image": inv.image.record()} if inv.image is not None else {}),
     }
 
 
@@ -471,6 +477,12 @@ class _Parser:
         try:
             recorded = data.get("system")
             system = None if recorded is None else profile_from_record(recorded, "system")
+            taken_from = data.get("image")
+            image = None
+            if taken_from is not None:
+                from verscan.system.image.origin import origin_from_record
+
+                image = origin_from_record(taken_from, "image")
         except ValueError as exc:
             where, _, message = str(exc).partition(": ")
             raise _Bad(where, message) from None
@@ -486,6 +498,7 @@ class _Parser:
             all_files=_bool(data, "all", ""),
             follow_links=_bool(data, "follow_links", "", default=False),
             system=system,
+            image=image,
             origin=self.origin,
         )
 

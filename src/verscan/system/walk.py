@@ -41,10 +41,13 @@ class WalkProblem:
     @property
     def fault(self) -> bool:
         """Whether something could not be read (a link left alone as asked is not a fault)."""
-        return self.message != NOT_FOLLOWED
+        return self.message not in LINKS_LEFT_ALONE
 
 
 NOT_FOLLOWED = "symbolic link, not followed (use --follow-links)"
+IMAGE_LINK = "junction or symbolic link, not followed"
+"""A link inside a disk image: its target names a drive of the imaged machine."""
+LINKS_LEFT_ALONE = frozenset((NOT_FOLLOWED, IMAGE_LINK))
 
 Prune = Callable[[str], bool]
 """Given a folder's relative path, whether to leave it out of the walk."""
