@@ -23,7 +23,7 @@ def test_python_m_verscan_is_the_program() -> None:
 def test_usage_error_exits_2_without_traceback() -> None:
     result = _run("inventory")
     assert result.returncode == 2
-    assert "Missing argument 'DIRECTORY'" in result.stderr
+    assert "Missing argument 'TARGET'" in result.stderr
     assert "Traceback" not in result.stderr
 
 
