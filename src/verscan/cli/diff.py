@@ -75,7 +75,10 @@ def _side(
         from verscan.system.image.inventory import take_image_inventory
 
         image = open_image_target(target, partition)
-        inv, live = take_image_inventory(image, wrap=reading), True
+        inv = take_image_inventory(image, wrap=reading)
+        stated = stated_for(os_texts, tag, inv.label, target)
+        return Side(inv, live=True, system=profile_of(InventorySystem(inv), stated),
+                    hasher=image.sha256_of)  # fmt: skip
     elif os.path.isfile(target):
         refuse_partition(target, partition)
         refuse_binary(target)

@@ -20,6 +20,7 @@ described in the README; :data:`FORMAT` and :data:`FORMAT_VERSION` identify it.
 from __future__ import annotations
 
 import datetime
+import functools
 import io
 import itertools
 import json
@@ -697,11 +698,12 @@ class InventorySystem(System):
             if exclude is not None and under_excluded(exclude, f.rel):
                 continue
             yield Copy(f.rel, f.name, f.info, kind, f.sha256)
+        where = inv.image.where if inv.image is not None else functools.partial(joined, inv.root)
         for p in inv.problems:
             if exclude is not None and p.rel and under_excluded(exclude, p.rel):
                 continue
             if include_backups or not _hidden_without_backups(p):
-                yield WalkProblem(joined(inv.root, p.rel), p.message)
+                yield WalkProblem(where(p.rel), p.message)
 
     def _index(self) -> tuple[dict[str, dict[str, None]], dict[str, InventoryFile]]:
         if self._folders is None or self._files is None:

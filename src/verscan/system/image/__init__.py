@@ -58,7 +58,8 @@ def open_image(path: str, *, partition: int | None = None) -> ImageSystem:
     missing = missing_libraries(kind)
     if missing:
         raise ImagesExtraMissing(
-            f"{path}: a {kind} disk image; reading images needs the images extra "
+            f"{path}: {'an' if kind in (EWF, 'raw') else 'a'} {kind} disk image; reading images "
+            f"needs the images extra "
             f"({', '.join(missing)} missing): {INSTALL}"
         )
     from verscan.system.image.system import ImageSystem

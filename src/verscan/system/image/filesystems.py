@@ -31,6 +31,12 @@ they are hidden, as a mounted volume hides them."""
 _FILETIME_EPOCH = 116444736000000000
 """1970-01-01 in FILETIME units (100 ns since 1601)."""
 _FILE_ATTRIBUTE_DIRECTORY = 0x10
+_FILE_ATTRIBUTE_REPARSE_POINT = 0x400
+_REPARSE_POINT = 0xC0
+"""The $REPARSE_POINT attribute's type."""
+_NAME_SURROGATE = 0x20000000
+"""Set in the tags of reparse points that name another path: mount points (junctions),
+symbolic links. Windows calls it IsReparseTagNameSurrogate."""
 
 
 @dataclass(frozen=True)
@@ -178,7 +184,7 @@ class Ntfs(FileSystem):
         key = entry.get_file_reference() & 0xFFFFFFFFFFFF
         if top and key < FIRST_USER_RECORD:
             return None
-        if entry.get_symbolic_link_target() is not None:
+        if entry.get_file_attribute_flags() & _FILE_ATTRIBUTE_REPARSE_POINT and _is_link(entry):
             return Child(name, LINK, 0, key, entry, index)
         if entry.has_directory_entries_index():
             return Child(name, FOLDER, 0, key, entry, index)
@@ -192,6 +198,16 @@ class Ntfs(FileSystem):
         if not filetime:
             return None
         return (int(filetime) - _FILETIME_EPOCH) / 1e7
+
+
+def _is_link(entry: Any) -> bool:
+    """Whether the entry's reparse point makes it a name for another path (a junction or a
+    symbolic link), not a file whose data Windows keeps elsewhere (WOF, deduplication)."""
+    for i in range(entry.get_number_of_attributes()):
+        attribute = entry.get_attribute(i)
+        if attribute.get_attribute_type() == _REPARSE_POINT:
+            return bool(attribute.get_tag() & _NAME_SURROGATE)
+    return False
 
 
 class Fat(FileSystem):

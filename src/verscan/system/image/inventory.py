@@ -16,7 +16,6 @@ from verscan import __version__
 from verscan.errors import SourceError
 from verscan.pe import Status
 from verscan.system.image.filesystems import Child, FileSystem
-from verscan.system.image.origin import ImageOrigin
 from verscan.system.image.system import ImageFile, ImageProblem, ImageSystem, file_sha256
 from verscan.system.inventory import (
     HASHES,
@@ -29,13 +28,6 @@ from verscan.system.inventory import (
     kept_by_default,
 )
 from verscan.system.parallel import FileRead
-
-
-def image_origin(system: ImageSystem) -> ImageOrigin:
-    """What an inventory records of the image it was taken from."""
-    return ImageOrigin(
-        system.path, system.kind, system.disk.size, system.partition, tuple(system.volumes)
-    )
 
 
 def take_image_inventory(
@@ -87,5 +79,5 @@ def take_image_inventory(
         all_files=all_files,
         follow_links=False,
         system=system.profile(),
-        image=image_origin(system),
+        image=system.origin(),
     )

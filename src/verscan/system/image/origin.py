@@ -24,9 +24,28 @@ class ImageOrigin:
     size: int
     """The disk's size in bytes."""
     partition: int | None
-    """The partition ``--partition`` picked, None when every volume was read."""
+    """The partition the files come from when they come from one (picked with
+    ``--partition``, or the disk's only NTFS or FAT volume); None for an image of one
+    volume without a partition table, or when several volumes were read."""
+    volume_folders: bool
+    """Whether several volumes were read, each under a folder named after it
+    (``partition 2/Windows/...``)."""
     volumes: tuple[Volume, ...]
     """Every volume the image holds, read or not."""
+
+    def where(self, rel: str) -> str:
+        """How messages name a path of the system: ``evidence.E01, partition 2: Windows/x.dll``."""
+        if not rel:
+            return self.path
+        number, inner = self.partition, rel
+        if self.volume_folders:
+            head, _, rest = rel.partition("/")
+            number = None
+            for volume in self.volumes:
+                if volume.number is not None and volume.name == head:
+                    number, inner = volume.number, rest
+        image = self.path if number is None else f"{self.path}, partition {number}"
+        return f"{image}: {inner}" if inner else image
 
     def record(self) -> dict[str, Any]:
         """The JSON object (an inventory's ``image``)."""
@@ -35,6 +54,7 @@ class ImageOrigin:
             "kind": self.kind,
             "size": self.size,
             "partition": self.partition,
+            "volume_folders": self.volume_folders,
             "volumes": [v.record() for v in self.volumes],
         }
 
@@ -82,10 +102,14 @@ def origin_from_record(data: object, where: str) -> ImageOrigin:
                 type_name=text(item, "type", at),
             )
         )
+    folders = data.get("volume_folders", False)
+    if not isinstance(folders, bool):
+        raise ValueError(f"{where}.volume_folders: expected true or false")
     return ImageOrigin(
         path=need(data, "path", (str,), where),
         kind=kind,
         size=need(data, "size", (int,), where),
         partition=number(data, "partition", where),
+        volume_folders=folders,
         volumes=tuple(volumes),
     )

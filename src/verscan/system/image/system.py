@@ -38,6 +38,7 @@ from verscan.system.image.filesystems import (
     open_file_system,
     volume_source,
 )
+from verscan.system.image.origin import ImageOrigin
 from verscan.system.image.volumes import Volume, find_volumes, human_size
 from verscan.system.interface import HASH_CHUNK, Copy, System
 from verscan.system.profile import Profile, detect_profile
@@ -93,6 +94,7 @@ class ImageSystem(System):
             raise
         self.label = path
         self._listings: dict[str, dict[str, Child] | None] = {}
+        self._origin = self.origin()
 
     # -- opening -------------------------------------------------------------------
 
@@ -109,20 +111,21 @@ class ImageSystem(System):
         # Volumes that hold (or should hold) Windows files: each gets a folder when several do.
         wanted = [v for v in volumes if v.readable or v.windows_data or partition is not None]
         several = len(wanted) > 1
+        self._wanted, self._several = wanted, several
         self.opened: list[_Opened] = []
         for volume in wanted:
             folder = volume.name if several else ""
             why = _unreadable(volume)
             if why is not None:
-                self.problems.append(ImageProblem(folder, why))
+                self.problems.append(ImageProblem("", f"{volume.title}: {why}"))
                 continue
             if volume.offset + volume.size > disk.size:
+                short = human_size(volume.offset + volume.size - disk.size)
                 self.problems.append(
                     ImageProblem(
-                        folder,
-                        f"the image ends {human_size(volume.offset + volume.size - disk.size)} "
-                        f"before the end of this {volume.file_system} volume (it was cut short): "
-                        "files stored there cannot be read",
+                        "",
+                        f"{volume.title}: the image ends {short} before the end of the volume "
+                        "(it was cut short): files stored there cannot be read",
                     )
                 )
             source = volume_source(
@@ -134,10 +137,12 @@ class ImageSystem(System):
             )
             try:
                 fs = open_file_system(str(volume.file_system), source)
-            except OSError as exc:
+            except (OSError, ValueError) as exc:
                 self.problems.append(
                     ImageProblem(
-                        folder, f"cannot open its {volume.file_system} file system: {brief(exc)}"
+                        "",
+                        f"{volume.title}: its {volume.file_system} file system cannot be opened: "
+                        f"{brief(exc)}",
                     )
                 )
                 continue
@@ -183,20 +188,18 @@ class ImageSystem(System):
                 return opened, rel[len(opened.folder) + 1 :]
         return None, rel
 
+    def origin(self) -> ImageOrigin:
+        """The image, the partition read and the volumes, as an inventory records them."""
+        single = self.partition
+        if single is None and len(self._wanted) == 1:
+            single = self._wanted[0].number
+        return ImageOrigin(
+            self.path, self.kind, self.disk.size, single, self._several, tuple(self.volumes)
+        )
+
     def where(self, rel: str) -> str:
         """How messages name ``rel``: ``evidence.E01, partition 2: Windows/System32/x.dll``."""
-        number = None
-        inner = rel
-        if rel:
-            head, _, rest = rel.partition("/")
-            for volume in self.volumes:
-                if volume.name == head and volume.number is not None:
-                    number, inner = volume.number, rest
-                    break
-        if number is None and len(self.opened) == 1 and self.opened[0].volume.number is not None:
-            number = self.opened[0].volume.number
-        image = self.path if number is None else f"{self.path}, partition {number}"
-        return f"{image}: {inner}" if inner else image
+        return self._origin.where(rel)
 
     # -- walking -------------------------------------------------------------------
 
@@ -365,9 +368,11 @@ class ImageSystem(System):
 
     def sha256(self, copy: Copy) -> str | None:
         """Hash the file, read in chunks."""
-        if copy.sha256:
-            return copy.sha256
-        found = self._child(copy.rel)
+        return copy.sha256 or self.sha256_of(copy.rel)
+
+    def sha256_of(self, rel: str) -> str | None:
+        """SHA-256 of the file ``rel``, None when there is no such file or it cannot be read."""
+        found = self._child(rel)
         if found is None or found[0].kind != FILE:
             return None
         child, fs = found
@@ -412,18 +417,14 @@ def _unreadable(volume: Volume) -> str | None:
     """Why a volume cannot be read, None when it can."""
     if volume.readable:
         return None
-    size = human_size(volume.size)
     if volume.file_system == "BitLocker":
         return (
-            f"encrypted with BitLocker ({size}): it cannot be read without its key; "
+            "encrypted with BitLocker: it cannot be read without its key; "
             "scan an image of the unlocked volume"
         )
     if volume.file_system is not None:
-        return f"a {volume.file_system} volume ({size}): verscan reads NTFS and FAT volumes"
-    what = volume.type_name or "volume"
-    return (
-        f"{what} ({size}): no file system verscan recognises (its boot sector is not NTFS or FAT)"
-    )
+        return f"not read: verscan reads NTFS and FAT volumes, not {volume.file_system}"
+    return "no file system verscan recognises (its boot sector is not NTFS or FAT)"
 
 
 def file_sha256(pread: Callable[[int, int], bytes], size: int) -> str | None:
