@@ -39,6 +39,61 @@ def brief(exc: BaseException) -> str:
     return f"{said[0]} ({said[-1]})"
 
 
+CACHE_BYTES = 64 << 20
+"""The most a disk's block cache holds (compressed containers only)."""
+
+
+class BlockCache:
+    """Recently read blocks of a compressed disk (EWF chunks, VMDK grains), least recently
+    used dropped first.
+
+    The file system's reads are small and many (an MFT record, an index block, a file's
+    first 4 KiB) and fall again and again in the same few compressed chunks: each chunk
+    is then decompressed once, not once per read. Blocks are the container's own chunks,
+    so a chunk that cannot be read spoils no other. Bounded by :data:`CACHE_BYTES`.
+    """
+
+    def __init__(self, pread: PositionedRead, size: int, block: int) -> None:
+        from collections import OrderedDict
+
+        self._pread = pread
+        self._size = size
+        self._block = block
+        self._blocks: OrderedDict[int, bytes] = OrderedDict()
+        self._most = max(4, CACHE_BYTES // block)
+
+    def pread(self, length: int, offset: int) -> bytes:
+        """Up to ``length`` bytes at ``offset``; large reads (hashing) bypass the cache."""
+        block = self._block
+        if length > 4 * block:
+            return self._pread(length, offset)
+        end = min(offset + length, self._size)
+        pieces = []
+        position = offset
+        while position < end:
+            index = position // block
+            data = self._get(index)
+            start = position - index * block
+            piece = data[start : start + end - position]
+            if not piece:
+                break
+            pieces.append(piece)
+            position += len(piece)
+        return pieces[0] if len(pieces) == 1 else b"".join(pieces)
+
+    def _get(self, index: int) -> bytes:
+        blocks = self._blocks
+        data = blocks.get(index)
+        if data is not None:
+            blocks.move_to_end(index)
+            return data
+        data = self._pread(self._block, index * self._block)
+        blocks[index] = data
+        if len(blocks) > self._most:
+            blocks.popitem(last=False)
+        return data
+
+
 class ImageReadError(OSError):
     """A read from an image's container failed (a missing segment, a damaged chunk)."""
 
@@ -57,19 +112,22 @@ class Disk:
     """``pread(length, offset)`` on the disk; short only at its end."""
     sector_size: int = 512
     handle: Any = None
-    """The library's file-like object (read/seek/get_size), None for a raw image."""
+    """The library's file-like object (read/seek/get_size), None for a raw image or when
+    reads must go through :attr:`pread` (a cached, compressed container)."""
     files: tuple[str, ...] = ()
     """Every file the image is made of (segments, extents)."""
     problems: list[str] = field(default_factory=list)
     """What is wrong with the image as a whole (a missing segment), one line each."""
     _fd: int | None = None
+    _closing: Any = None
 
     def close(self) -> None:
         """Release the image's files."""
-        if self.handle is not None:
-            with contextlib.suppress(OSError):
-                self.handle.close()
-            self.handle = None
+        for handle in (self.handle, self._closing):
+            if handle is not None:
+                with contextlib.suppress(OSError):
+                    handle.close()
+        self.handle = self._closing = None
         if self._fd is not None:
             os.close(self._fd)
             self._fd = None
@@ -118,14 +176,16 @@ def _ewf(path: str, kind: str) -> Disk:
     segments = tuple(pyewf.glob(path))
     handle = pyewf.handle()
     handle.open(list(segments))
+    size = handle.get_media_size()
+    cache = BlockCache(_library_read(handle), size, handle.get_chunk_size() or 32768)
     disk = Disk(
         path,
         kind,
-        handle.get_media_size(),
-        _library_read(handle),
+        size,
+        cache.pread,
         sector_size=handle.get_bytes_per_sector() or 512,
-        handle=handle,
         files=segments,
+        _closing=handle,
     )
     missing = _ewf_missing(segments)
     if missing is not None:
@@ -215,11 +275,6 @@ def _vmdk(path: str, kind: str) -> Disk:
                 raise SourceError(f"{path}: its extent file {name} is missing")
             files.append(extent_path)
     handle.open_extent_data_files()
-    return Disk(
-        path,
-        kind,
-        handle.get_media_size(),
-        _library_read(handle),
-        handle=handle,
-        files=tuple(dict.fromkeys(files)),
-    )
+    size = handle.get_media_size()
+    cache = BlockCache(_library_read(handle), size, 65536)  # a sparse extent's grain
+    return Disk(path, kind, size, cache.pread, files=tuple(dict.fromkeys(files)), _closing=handle)
