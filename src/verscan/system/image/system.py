@@ -25,7 +25,8 @@ from typing import Any, TypeVar
 
 from verscan.errors import SourceError
 from verscan.pe import VersionInfo
-from verscan.system.copies import backup_folder_kind, backup_kind, fold
+from verscan.system.copies import backup_kind, fold
+from verscan.system.directory import folders_left_out
 from verscan.system.exclude import Exclude
 from verscan.system.image.container import Disk, brief, open_disk
 from verscan.system.image.detect import image_kind
@@ -282,11 +283,7 @@ class ImageSystem(System):
         exclude: Exclude | None = None,
     ) -> Iterator[Copy | WalkProblem]:
         """Walk every volume once; read the version of each file whose name is wanted."""
-
-        def prune(rel: str) -> bool:
-            if exclude is not None and exclude(rel):
-                return True
-            return not include_backups and backup_folder_kind(rel.rsplit("/", 1)[-1]) is not None
+        prune = folders_left_out(include_backups=include_backups, exclude=exclude)
 
         def skip(rel: str, name: str) -> bool:
             return not wanted(fold(name)) or (exclude is not None and exclude(rel))
