@@ -114,7 +114,7 @@ class FileSystem:
 
     def count(self, folder: Any) -> int:
         """How many entries the folder has (:class:`OSError` when its index cannot be read)."""
-        return int(folder.get_number_of_sub_file_entries())
+        return _number(folder.get_number_of_sub_file_entries())
 
     def child(self, folder: Any, index: int, top: bool) -> Child | None:
         """The folder's entry ``index``; None for entries a mounted volume does not show."""
@@ -178,17 +178,18 @@ class Ntfs(FileSystem):
         if entry.is_empty():
             # The folder's index names a record that holds nothing: chkdsk marked it BAAD,
             # or it was torn or overwritten.
-            record = entry.get_i30_file_reference() & 0xFFFFFFFFFFFF
+            record = _number(entry.get_i30_file_reference()) & 0xFFFFFFFFFFFF
             return Child(name, FILE, 0, record, entry, index,
                          f"its MFT record {record} is damaged (no file record there)")  # fmt: skip
-        key = entry.get_file_reference() & 0xFFFFFFFFFFFF
+        key = _number(entry.get_file_reference()) & 0xFFFFFFFFFFFF
         if top and key < FIRST_USER_RECORD:
             return None
-        if entry.get_file_attribute_flags() & _FILE_ATTRIBUTE_REPARSE_POINT and _is_link(entry):
+        flags = _number(entry.get_file_attribute_flags())
+        if flags & _FILE_ATTRIBUTE_REPARSE_POINT and _is_link(entry):
             return Child(name, LINK, 0, key, entry, index)
         if entry.has_directory_entries_index():
             return Child(name, FOLDER, 0, key, entry, index)
-        return Child(name, FILE, int(entry.get_size()), key, entry, index)
+        return Child(name, FILE, _number(entry.get_size()), key, entry, index)
 
     def mtime(self, entry: Any) -> float | None:
         try:
@@ -200,13 +201,18 @@ class Ntfs(FileSystem):
         return (int(filetime) - _FILETIME_EPOCH) / 1e7
 
 
+def _number(value: Any) -> int:
+    """A value the library read from the volume, 0 when a damaged record gave none."""
+    return int(value) if isinstance(value, int) else 0
+
+
 def _is_link(entry: Any) -> bool:
     """Whether the entry's reparse point makes it a name for another path (a junction or a
     symbolic link), not a file whose data Windows keeps elsewhere (WOF, deduplication)."""
-    for i in range(entry.get_number_of_attributes()):
+    for i in range(_number(entry.get_number_of_attributes())):
         attribute = entry.get_attribute(i)
         if attribute.get_attribute_type() == _REPARSE_POINT:
-            return bool(attribute.get_tag() & _NAME_SURROGATE)
+            return bool(_number(attribute.get_tag()) & _NAME_SURROGATE)
     return False
 
 
@@ -221,10 +227,10 @@ class Fat(FileSystem):
         name = entry.get_name()
         if not name or name in (".", ".."):
             return None
-        key = int(entry.get_identifier())
-        if entry.get_file_attribute_flags() & _FILE_ATTRIBUTE_DIRECTORY:
+        key = _number(entry.get_identifier())
+        if _number(entry.get_file_attribute_flags()) & _FILE_ATTRIBUTE_DIRECTORY:
             return Child(name, FOLDER, 0, key, entry, index)
-        return Child(name, FILE, int(entry.get_size()), key, entry, index)
+        return Child(name, FILE, _number(entry.get_size()), key, entry, index)
 
 
 def open_file_system(kind: str, source: Any) -> FileSystem:

@@ -101,7 +101,10 @@ class ImageSystem(System):
 
     def _open_volumes(self, partition: int | None) -> None:
         disk = self.disk
-        volumes, table_problems = find_volumes(disk.pread, disk.size, disk.sector_size)
+        try:
+            volumes, table_problems = find_volumes(disk.pread, disk.size, disk.sector_size)
+        except OSError as exc:
+            volumes, table_problems = [], [f"its first sectors cannot be read: {brief(exc)}"]
         self.volumes: list[Volume] = volumes
         self.problems.extend(ImageProblem("", p) for p in table_problems)
         if partition is not None:

@@ -148,7 +148,10 @@ def _volume(
     type_name: str | None,
     windows_data: bool,
 ) -> Volume:
-    kind = boot_sector_kind(read(512, offset)) if size >= 512 else None
+    try:
+        kind = boot_sector_kind(read(512, offset)) if size >= 512 else None
+    except OSError:  # the image cannot be read there: the volume is reported unreadable
+        kind = None
     return Volume(number, offset, size, kind, type_name, windows_data)
 
 
