@@ -30,6 +30,21 @@ EXPECTED: dict[str, list[tuple[int, str]]] = {
             ' (did you mean "x86"?)',
         )
     ],
+    "unknown-release.yaml": [
+        (
+            7,
+            'unknown Windows release "Windows Server 2008R2" '
+            '(did you mean "Windows Server 2008 R2"?); the README lists the names',
+        )
+    ],
+    "bad-system-platform.yaml": [
+        (
+            9,
+            'system_platform "amd64" is not one of x86, x64, ia64, arm64, alpha, mips, ppc'
+            ' (did you mean "x64"?)',
+        )
+    ],
+    "releases-not-list.yaml": [(6, "releases must be a list of release names, not a string")],
     "bad-sha256.yaml": [
         (
             6,
