@@ -28,6 +28,7 @@ ARTICLES = {
     "2492386": KB / "KB2492386.html",  # Windows XP SP3 / Server 2003 SP2: x86, x64, IA-64
     "296885": KB / "KB296885-nt4.TXT",  # Windows NT 4.0 win32k.sys
     "323332": KB / "Q323332.TXT",  # IIS 4.0 and IIS 5.0 tables, no Windows release named
+    "981506": KB / "KB981506.md",  # Windows 7 / 2008 R2; the x64 table lists x86 files too
 }
 
 
@@ -266,6 +267,19 @@ def test_server_2003_x64_wow64_row(built: dict[str, Path]) -> None:
     # The x86 package's row is for x86-based systems; the 64-bit copy has no row of its own.
     native = files["WINDOWS/system32/aclayers.dll"]
     assert native["verdict"] == "NOT_APPLICABLE"
+
+
+def test_wow64_copy_is_judged_by_the_x64_package_real_article(built: dict[str, Path]) -> None:
+    # KB981506's x86 table has Secur32.dll 6.1.7600.16385; its x64 table lists the 32-bit
+    # Secur32.dll at 6.1.7600.20667. SysWOW64's 16385 copy lacks the fix.
+    kb = kb_of(scan(TREES / "win7-rtm-x64", built["981506"]), "981506")
+    assert kb["verdict"] == "MISSING"
+    assert kb["reason"] == "outdated: Windows/SysWOW64/secur32.dll"
+    files = {f["path"]: f for f in kb["files"] if f["path"]}
+    wow = files["Windows/SysWOW64/secur32.dll"]
+    assert (wow["verdict"], wow["required_version"]) == ("OUTDATED", "6.1.7600.20667")
+    assert files["Windows/System32/secur32.dll"]["verdict"] == "CURRENT"
+    assert files["Windows/SysWOW64/sspicli.dll"]["verdict"] == "CURRENT"
 
 
 def test_wow64_copy_is_judged_by_the_x64_package() -> None:
