@@ -68,6 +68,10 @@ def test_version_line() -> None:
     assert fit.reason == (
         "copy is 7.0.6000.16386; the KB's rows are 6.0.x, 8.0.x: another version of the component"
     )
+    # A row without a version does not make a copy of another line applicable...
+    assert on_version_line([row("6.0.2900.6018"), row(None)], (8, 0, 6001, 1)).rows == ()
+    # ...but stays when the KB gives the file no version at all.
+    assert on_version_line([row(None)], (8, 0, 6001, 1)).rows == (row(None),)
     # A three-part Windows 9x version and its a.b.0.c fixed form are one line.
     assert on_version_line([row("4.10.1998")], (4, 10, 0, 1998)).rows
 
