@@ -22,6 +22,7 @@ TREES = ROOT / "fixtures" / "systems" / "releases"
 DEMO = ROOT / "fixtures" / "systems" / "win2000-sp4"
 KB = ROOT / "fixtures" / "kb"
 SCAN = ROOT / "fixtures" / "scan"
+KERNEL = "Windows/System32/ntoskrnl.exe"
 
 ARTICLES = {
     "976398": KB / "KB976398.html",  # Windows 7 / Server 2008 R2: x86, x64 (WOW64), IA-64
@@ -131,6 +132,19 @@ def files_of(kb: dict[str, Any]) -> dict[str, tuple[str, str | None]]:
             "Windows/System32/ntoskrnl.exe",
         ),
         ("98se", "Windows 98 SE", "4.10.0.2222", None, "x86", "WINDOWS/SYSTEM/KERNEL32.DLL"),
+        ("8-x64", "Windows 8 / Server 2012", "6.2.9200.16384", None, "x64", KERNEL),
+        ("81-x64", "Windows 8.1 / Server 2012 R2", "6.3.9600.17031", None, "x64", KERNEL),
+        ("2016-x64", "Windows 10 version 1607 / Server 2016", "10.0.14393.0", None, "x64", KERNEL),
+        ("2019-x64", "Windows 10 version 1809 / Server 2019", "10.0.17763.1", None, "x64", KERNEL),
+        ("2022-x64", "Windows Server 2022", "10.0.20348.1", None, "x64", KERNEL),
+        (
+            "11-23h2-arm64",
+            "Windows 11 version 22H2 / 23H2",
+            "10.0.22621.2506",
+            None,
+            "arm64",
+            KERNEL,
+        ),
     ],
 )
 def test_profile_in_json(
