@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 
+from verscan import interrupts
 from verscan.encoding import ENCODE_ERRORS
 from verscan.errors import OutputError
 
@@ -27,23 +28,33 @@ def write_atomic(path: str | os.PathLike[str], data: str | bytes, *, force: bool
         raise OutputError(f"{dest}: exists (use --force to replace it)")
     payload = data.encode("utf-8", ENCODE_ERRORS) if isinstance(data, str) else data
     folder, name = os.path.split(dest)
-    fd, tmp = _create_temporary(dest, folder, name)
+    tmp: str | None = None
     try:
+        with interrupts.deferred():  # a signal here would leave the file nobody removes
+            fd, tmp = _create_temporary(dest, folder, name)
         with os.fdopen(fd, "wb") as fh:
             fh.write(payload)
             fh.flush()
             os.fsync(fh.fileno())
         if not force and os.path.lexists(dest):
             raise OutputError(f"{dest}: exists (use --force to replace it)")
-        os.replace(tmp, dest)
+        interrupts.checkpoint("write")
+        with interrupts.deferred():
+            os.replace(tmp, dest)
+            tmp = None
     except OSError as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
+        _remove(tmp)
         raise OutputError(f"{dest}: cannot write: {exc.strerror or exc}") from exc
     except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
+        _remove(tmp)
         raise
+    interrupts.checkpoint("written")
+
+
+def _remove(tmp: str | None) -> None:
+    if tmp is not None:
+        with interrupts.deferred(), contextlib.suppress(OSError):
+            os.unlink(tmp)
 
 
 def _create_temporary(dest: str, folder: str, name: str) -> tuple[int, str]:

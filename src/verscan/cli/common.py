@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 
 import click
 
+from verscan import interrupts
 from verscan.atomic import write_atomic
 from verscan.errors import VerscanError
 from verscan.output import Document, OutputFormat, render
@@ -86,6 +87,7 @@ T = TypeVar("T")
 
 def progress(items: Iterable[T], length: int | None, label: str) -> Iterator[T]:
     """Iterate ``items`` with a progress bar on stderr when stderr is a terminal."""
+    interrupts.checkpoint(label)
     stream = sys.stderr
     if not stream.isatty() or (length is not None and length < 50):
         yield from items
