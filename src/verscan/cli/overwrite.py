@@ -6,6 +6,7 @@ Overwrite an existing file only if the new file is a later version; otherwise ke
 from __future__ import annotations
 
 import io
+import signal
 import sys
 from typing import TextIO
 
@@ -22,6 +23,7 @@ from verscan.cli.common import (
 )
 from verscan.cli.options import follow_option
 from verscan.errors import SourceError
+from verscan.interrupts import Interrupted
 from verscan.output import OutputFormat
 from verscan.reports.overwrite import (
     REPLY_COLOURS,
@@ -187,7 +189,9 @@ def _read_line(stdin: TextIO, interactive: bool) -> str | None:
             )
             return text
         line = stdin.readline()
-    except (click.Abort, EOFError, KeyboardInterrupt):
+    except (click.Abort, EOFError, KeyboardInterrupt, Interrupted) as exc:
+        if isinstance(exc, Interrupted) and exc.signum != signal.SIGINT:
+            raise  # SIGTERM, SIGHUP: the session is stopped, not ended
         if interactive:
             click.echo("", err=True)
         return None
@@ -276,7 +280,9 @@ def prompt_command(
             answer = planner.lookup(text)
             unanswered = unanswered or answer.reply in _UNANSWERED
             _say(answer, show_detail, interactive)
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, Interrupted) as exc:
+        if isinstance(exc, Interrupted) and exc.signum != signal.SIGINT:
+            raise
         # Ctrl-C while an answer is being worked out ends the session as Ctrl-D does.
         click.echo("", err=True)
     sys.exit(EXIT_ERROR if unanswered else EXIT_CLEAN)
