@@ -53,12 +53,21 @@ class LazyGroup(click.Group):
             warn(str(exc))
             sys.exit(exc.exit_code)
 
+    def make_context(self, *args: Any, **kwargs: Any) -> click.Context:
+        """Parse the group's arguments; a usage error shown as safely as any other line."""
+        try:
+            return super().make_context(*args, **kwargs)
+        except click.ClickException as exc:
+            raise _shown_safely(exc) from None
+
     def invoke(self, ctx: click.Context) -> Any:
         """Run the command; a ``KeyboardInterrupt`` is a SIGINT like any other."""
         try:
             return super().invoke(ctx)
         except KeyboardInterrupt as exc:
             raise Interrupted(signal.SIGINT) from exc
+        except click.ClickException as exc:
+            raise _shown_safely(exc) from None
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         """Command names in the order of :data:`COMMANDS`."""
@@ -73,6 +82,17 @@ class LazyGroup(click.Group):
         command = getattr(importlib.import_module(module), attribute)
         assert isinstance(command, click.Command)
         return command
+
+
+def _shown_safely(exc: click.ClickException) -> click.ClickException:
+    """A usage error whose message quotes arguments (file names, maybe) made safe to print."""
+    from verscan.output.safe import visible
+
+    exc.message = visible(exc.message)  # type: ignore[misc]
+    filename = getattr(exc, "ui_filename", None)
+    if isinstance(filename, str):
+        exc.ui_filename = visible(filename)  # type: ignore[attr-defined]
+    return exc
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -1,6 +1,10 @@
 """What every command shares: output options, writing reports, and turning errors into exit codes.
 
 Exit codes everywhere: 0 clean, 1 findings, 2 usage or input error.
+
+Everything a command prints goes through here: reports (:func:`emit`), lines of text
+on stdout (:func:`say`) and on stderr (:func:`warn`), made safe for a terminal
+(:mod:`verscan.output.safe`).
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from verscan import interrupts
 from verscan.atomic import write_atomic
 from verscan.errors import VerscanError
 from verscan.output import Document, OutputFormat, render
+from verscan.output.safe import visible
 
 EXIT_CLEAN = 0
 EXIT_FINDINGS = 1
@@ -54,18 +59,36 @@ def output_options(formats: Iterable[OutputFormat] = tuple(OutputFormat)) -> Cal
     return decorate
 
 
+def for_terminal(output: str | None) -> bool:
+    """Whether a report for ``--output`` goes to a terminal (standard output, and a terminal)."""
+    return output is None and _is_terminal(sys.stdout)
+
+
 def emit(doc: Document, fmt: str, output: str | None, force: bool) -> None:
     """Render ``doc`` and write it to ``output`` (atomically) or standard output."""
-    text = render(doc, fmt.lower())
+    text = render(doc, fmt.lower(), terminal=for_terminal(output))
     if output is None:
-        click.echo(text, nl=False)
+        # As it is: click would cut ESC [ ... m sequences out of a CSV value.
+        click.echo(text, nl=False, color=True)
     else:
         write_atomic(output, text, force=force)
 
 
+def say(line: str) -> None:
+    """One line of text on stdout (an answer, a problem), made safe for a terminal."""
+    click.echo(visible(line))
+
+
 def warn(message: str) -> None:
-    """One line on stderr."""
-    click.echo(f"verscan: {message}", err=True)
+    """One line on stderr, made safe for a terminal."""
+    click.echo(f"verscan: {visible(message)}", err=True)
+
+
+def _is_terminal(stream: Any) -> bool:
+    try:
+        return bool(stream is not None and stream.isatty())
+    except (AttributeError, ValueError, OSError):
+        return False
 
 
 def handle_errors(func: F) -> F:

@@ -9,7 +9,7 @@ import sys
 import click
 
 from verscan.atomic import write_atomic
-from verscan.cli.common import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, handle_errors, warn
+from verscan.cli.common import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, handle_errors, say, warn
 from verscan.errors import ArticleError, ManifestError, OutputError, SourceError
 from verscan.kb import read_article
 from verscan.manifest.check import without_duplicates
@@ -156,7 +156,7 @@ def lint_command(paths: tuple[str, ...]) -> None:
             unreadable = True
             continue
         for problem in found:
-            click.echo(str(problem))
+            say(str(problem))
         problems += len(found)
     checked = len(files)
     warn(f"{checked} manifest{'s' if checked != 1 else ''} checked, {problems} problems")

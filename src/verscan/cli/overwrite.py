@@ -19,12 +19,14 @@ from verscan.cli.common import (
     emit,
     handle_errors,
     output_options,
+    say,
     warn,
 )
 from verscan.cli.options import follow_option
 from verscan.errors import SourceError
 from verscan.interrupts import Interrupted
 from verscan.output import OutputFormat
+from verscan.output.safe import visible
 from verscan.reports.overwrite import (
     REPLY_COLOURS,
     answer_detail,
@@ -173,11 +175,11 @@ def _say(answer: Answer, detail: bool, interactive: bool) -> None:
             click.echo("")
         return
     # click.echo drops the colour codes when stdout is not a terminal.
-    styled = click.style(label, fg=REPLY_COLOURS[answer.reply], bold=True)
-    click.echo(f"{styled} — {rest}")
+    styled = click.style(visible(label), fg=REPLY_COLOURS[answer.reply], bold=True)
+    click.echo(f"{styled} — {visible(rest)}")
     if detail:
         for line in answer_detail(answer):
-            click.echo(line)
+            say(line)
 
 
 def _read_line(stdin: TextIO, interactive: bool) -> str | None:

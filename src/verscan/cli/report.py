@@ -12,6 +12,7 @@ from verscan.cli.common import (
     EXIT_CLEAN,
     EXIT_ERROR,
     EXIT_FINDINGS,
+    for_terminal,
     handle_errors,
     warn,
 )
@@ -97,11 +98,12 @@ def report_command(
         doc = fleet_document(fleet, views=("machines", "kbs", "reasons"))
         text = HtmlRenderer(title, [fleet_summary_line(fleet)]).render(doc)
     elif fmt == OutputFormat.CSV.value:
-        text = render(fleet_document(fleet, views=("machines",)), fmt)
+        doc = fleet_document(fleet, views=("machines",))
+        text = render(doc, fmt, terminal=for_terminal(output))
     else:
         text = render(fleet_document(fleet, views=("machines", "reasons")), fmt)
     if output is None:
-        click.echo(text, nl=False)
+        click.echo(text, nl=False, color=True)
     else:
         write_atomic(output, text, force=force)
     warn(fleet_summary_line(fleet))
