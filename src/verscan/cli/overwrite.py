@@ -21,6 +21,7 @@ from verscan.cli.common import (
     output_options,
     say,
     warn,
+    write_stdout,
 )
 from verscan.cli.options import follow_option
 from verscan.errors import SourceError
@@ -172,11 +173,11 @@ def _say(answer: Answer, detail: bool, interactive: bool) -> None:
     if not label:
         # Piped: a blank line answers a blank line, so that answers stay in step with names.
         if not interactive:
-            click.echo("")
+            write_stdout("\n")
         return
     # click.echo drops the colour codes when stdout is not a terminal.
     styled = click.style(visible(label), fg=REPLY_COLOURS[answer.reply], bold=True)
-    click.echo(f"{styled} — {visible(rest)}")
+    write_stdout(f"{styled} — {visible(rest)}\n", styled=True)
     if detail:
         for line in answer_detail(answer):
             say(line)
