@@ -36,7 +36,8 @@ from verscan.reports.overwrite import (
     preflight_document,
     preflight_summary,
 )
-from verscan.update.overwrite import Candidate, Decision, decide, pick, read_candidates
+from verscan.update.archive import Expander
+from verscan.update.overwrite import Candidate, Decision, decide, held_files, pick, read_held
 from verscan.update.preflight import Answer, Planner, Reply
 
 _EXIT_BY_DECISION = {
@@ -47,15 +48,20 @@ _EXIT_BY_DECISION = {
 }
 
 
-def _pair(existing_path: str, new_path: str) -> tuple[Candidate, Candidate]:
-    """The two files to compare, a cabinet's member chosen by the other file's name."""
-    existing = read_candidates(existing_path)
-    new = read_candidates(new_path)
+def _pair(existing_path: str, new_path: str, expander: Expander) -> tuple[Candidate, Candidate]:
+    """The two files to compare, a cabinet's member chosen by the other file's name.
+
+    Only the two files compared are read: a cabinet's other files are listed, never expanded.
+    """
+    existing = held_files(existing_path)
+    new = held_files(new_path)
     if len(existing) == 1:
-        return existing[0], pick(new, existing[0].name, new_path)
-    if len(new) == 1:
-        return pick(existing, new[0].name, existing_path), new[0]
-    raise SourceError(f"{existing_path}, {new_path}: both are cabinets of several files")
+        old, fresh = existing[0], pick(new, existing[0].name, new_path)
+    elif len(new) == 1:
+        old, fresh = pick(existing, new[0].name, existing_path), new[0]
+    else:
+        raise SourceError(f"{existing_path}, {new_path}: both are cabinets of several files")
+    return read_held(old, expander), read_held(fresh, expander)
 
 
 @click.command("overwrite")
@@ -88,7 +94,8 @@ def overwrite_command(existing: str, new: str, fmt: str, output: str | None, for
     Exit 0 for overwrite, 1 for keep or same, 2 for unknown or an error
     (a missing file, a folder, a damaged file or cabinet).
     """
-    old, fresh = _pair(existing, new)
+    with Expander() as expander:
+        old, fresh = _pair(existing, new, expander)
     for c in (old, fresh):
         if c.failed:
             warn(f"{c.path}: {c.info.status.value}: {c.info.error}")
@@ -145,8 +152,10 @@ def preflight_command(
     folders or files of the trees could not be walked, 2 on an error (a missing
     folder, a damaged file or cabinet in SOURCE or TARGET).
     """
-    planner = Planner(source, target, include_backups=include_backups, follow_links=follow_links)
-    plan = planner.plan()
+    with Planner(
+        source, target, include_backups=include_backups, follow_links=follow_links
+    ) as planner:
+        plan = planner.plan()
     for problem in plan.problems:
         warn(f"{problem.path}: {problem.message}")
     reported: set[str] = set()
@@ -262,7 +271,15 @@ def prompt_command(
         stdin.reconfigure(errors="replace")
     interactive = stdin.isatty()
     show_detail = interactive if detail is None else detail
-    planner = Planner(source, target, include_backups=include_backups, follow_links=follow_links)
+    with Planner(
+        source, target, include_backups=include_backups, follow_links=follow_links
+    ) as planner:
+        unanswered = _session(planner, stdin, interactive, show_detail)
+    sys.exit(EXIT_ERROR if unanswered else EXIT_CLEAN)
+
+
+def _session(planner: Planner, stdin: TextIO, interactive: bool, show_detail: bool) -> bool:
+    """Answer each name typed until the input ends; whether some name got no decision."""
     for problem in planner.problems:
         warn(f"{problem.path}: {problem.message}")
     for sf in planner.sources:
@@ -288,4 +305,4 @@ def prompt_command(
             raise
         # Ctrl-C while an answer is being worked out ends the session as Ctrl-D does.
         click.echo("", err=True)
-    sys.exit(EXIT_ERROR if unanswered else EXIT_CLEAN)
+    return unanswered
