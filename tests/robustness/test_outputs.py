@@ -4,9 +4,7 @@ cut short by Ctrl-C or a full disk leaves the old file as it was and no partial 
 from __future__ import annotations
 
 import errno
-import json
 import os
-import signal
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -20,7 +18,6 @@ from tests.robustness.helpers import (
     make_manifests,
     make_source,
     make_tree,
-    stop_at,
 )
 from verscan.cli import main
 
@@ -188,26 +185,3 @@ def test_unwritable_folder_is_an_error_before_the_walk(tmp_path: Path) -> None:
     result = invoke(["inventory", str(tree), "--output", str(tmp_path / "no" / "such" / "x.json")])
     assert result.exit_code == 2
     assert "cannot write" in result.stderr
-
-
-BEFORE_RENAME = ("start", "modules", "reading", "write")
-"""Moments of an inventory's run before its output replaces the old file (verscan.interrupts):
-Python has started, click has loaded, the walk has begun, the new file is written, not renamed."""
-
-
-@pytest.mark.parametrize("stage", [*BEFORE_RENAME, "written"])
-def test_real_ctrl_c_never_leaves_a_partial_inventory(stage: str, tmp_path: Path) -> None:
-    """SIGINT to the real program at known moments of its run: the old file, or a whole new one."""
-    tree = make_tree(tmp_path / "tree")
-    out = tmp_path / "out" / "inventory.json"
-    out.parent.mkdir()
-    out.write_text(OLD)
-    stopped = stop_at(stage, ["inventory", tree, "--output", out, "--force"])
-    assert b"Traceback" not in stopped.stderr, stopped.stderr
-    assert stopped.code == 128 + signal.SIGINT, stopped.stderr
-    assert stopped.stderr.endswith(b"verscan: interrupted by SIGINT\n"), stopped.stderr
-    if stage in BEFORE_RENAME:
-        assert out.read_text() == OLD
-    else:
-        assert len(json.loads(out.read_text())["files"]) == 2  # complete, never partial
-    assert leftovers(out.parent, out) == []
