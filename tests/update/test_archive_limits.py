@@ -26,6 +26,7 @@ from verscan.pe import read_version_info
 from verscan.update.archive import (
     MAX_ARCHIVE_EXPANDED,
     MAX_ARCHIVE_SECONDS,
+    MAX_FOLDERS,
     MAX_MEMBERS,
     Expander,
     Limits,
@@ -116,7 +117,8 @@ def test_a_cabinet_listing_too_many_folders_is_refused(tmp_path: Path) -> None:
     folders = [cabwriter.stored(b"x")] * 101
     cabinet.write_bytes(cabwriter.cabinet(folders, [cabwriter.Member("a.dll", 1)]))
     with pytest.raises(ArchiveError, match="lists 101 folders, more than the 100 allowed"):
-        list_entries(str(cabinet), limits=Limits(members=100))
+        list_entries(str(cabinet), limits=Limits(folders=100))
+    assert MAX_FOLDERS == 1_000
 
 
 def test_bytes_expanded_from_one_archive_are_bounded(extractions: list[str]) -> None:

@@ -20,8 +20,9 @@ A compressed file's header may lie. What one may cost is bounded by
   libmspack stops quietly at the end of a truncated SZDD file;
 - the bytes expanded from one compressed file in all (:data:`MAX_ARCHIVE_EXPANDED`):
   a cabinet of 0.9 MB can list four 511 MiB files at the same offset;
-- the files one cabinet lists (:data:`MAX_MEMBERS`, and as many folders), read from
-  its header before libmspack reads the list;
+- the files and folders one cabinet lists (:data:`MAX_MEMBERS`, :data:`MAX_FOLDERS`),
+  read from its header before libmspack reads the list: libmspack finds each file's
+  folder by walking the list of folders, so its cost grows with files × folders;
 - the processor time spent expanding from one compressed file
   (:data:`MAX_ARCHIVE_SECONDS`), checked before each file: a one-byte file at the far
   end of a 2 GiB folder costs what the whole folder does. Processor time, not the
@@ -56,7 +57,10 @@ MAX_ARCHIVE_EXPANDED = 1024 * 1024 * 1024
 """Most bytes expanded from one compressed file, all its files together (1 GiB)."""
 
 MAX_MEMBERS = 10_000
-"""Most files (and folders) one cabinet may list."""
+"""Most files one cabinet may list."""
+
+MAX_FOLDERS = 1_000
+"""Most folders one cabinet may list (cabinets made by makecab or gcab have a few)."""
 
 MAX_ARCHIVE_SECONDS = 60.0
 """Most processor time spent expanding files from one compressed file (seconds)."""
@@ -71,7 +75,9 @@ class Limits:
     archive: int = MAX_ARCHIVE_EXPANDED
     """Bytes expanded from one compressed file, in all."""
     members: int = MAX_MEMBERS
-    """Files, and folders, one cabinet may list."""
+    """Files one cabinet may list."""
+    folders: int = MAX_FOLDERS
+    """Folders one cabinet may list."""
     seconds: float = MAX_ARCHIVE_SECONDS
     """Processor seconds spent expanding from one compressed file."""
 
@@ -190,19 +196,22 @@ def list_entries(path: str, *, limits: Limits = DEFAULT_LIMITS) -> list[Entry]:
     """The files held in the compressed file at ``path`` (its format told by :func:`packing_of`).
 
     Raises :class:`ArchiveError` when the file is not a compressed file, its
-    header is damaged, or it lists more files or folders than ``limits.members``.
+    header is damaged, or it lists more files or folders than ``limits`` allow.
     """
     packing = packing_of(path)
     if packing is None:
         raise ArchiveError(f"{path}: not a cabinet or SZDD compressed file")
     if packing is Packing.CABINET:
         folders, files = _cabinet_counts(path)
-        if max(folders, files) > limits.members:
-            what = f"{files} files" if files >= folders else f"{folders} folders"
-            raise ArchiveError(
-                f"{path}: the cabinet lists {what}, more than the {limits.members:,} allowed;"
-                " not expanded"
-            )
+        for count, limit, what in (
+            (files, limits.members, "files"),
+            (folders, limits.folders, "folders"),
+        ):
+            if count > limit:
+                raise ArchiveError(
+                    f"{path}: the cabinet lists {count} {what}, more than the {limit:,} allowed;"
+                    " not expanded"
+                )
     base = os.path.basename(path)
     try:
         if packing is Packing.SZDD:
