@@ -20,10 +20,10 @@ import html.parser
 import os
 import sys
 import tempfile
-import time
 from collections.abc import Callable
 from pathlib import Path
 
+from benchlib import best_of
 from tabulate import tabulate
 
 from verscan.kb import read_article
@@ -79,15 +79,6 @@ def _floor(path: str, html_page: bool) -> None:
         tokenizer.close()
 
 
-def _best(func: Callable[[], object], repeat: int) -> float:
-    best = float("inf")
-    for _ in range(repeat):
-        start = time.perf_counter()
-        func()
-        best = min(best, time.perf_counter() - start)
-    return best
-
-
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
@@ -103,8 +94,8 @@ def main(argv: list[str]) -> int:
                 path = os.path.join(tmp, f"article{suffix}")
                 data = make(size).encode("utf-8")[:size]  # whole characters only:
                 Path(path).write_bytes(data.decode("utf-8", "ignore").encode("utf-8"))
-                took = _best(lambda p=path: read_article(p, kb="1"), args.repeat)
-                floor = _best(lambda p=path, h=suffix == ".html": _floor(p, h), args.repeat)
+                took = best_of(lambda p=path: read_article(p, kb="1"), args.repeat)
+                floor = best_of(lambda p=path, h=suffix == ".html": _floor(p, h), args.repeat)
                 seconds[mib] = took
                 rows.append(
                     [

@@ -21,23 +21,14 @@ import stat
 from verscan import interrupts
 from verscan.encoding import ENCODE_ERRORS
 from verscan.errors import OutputError
+from verscan.system.walk import special_kind
 
 _TEMP_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
 _TEMP_TRIES = 100
 
 
 def _kind(mode: int) -> str:
-    if stat.S_ISDIR(mode):
-        return "a directory"
-    if stat.S_ISFIFO(mode):
-        return "a FIFO"
-    if stat.S_ISSOCK(mode):
-        return "a socket"
-    if stat.S_ISCHR(mode):
-        return "a character device"
-    if stat.S_ISBLK(mode):
-        return "a block device"
-    return "not a regular file"
+    return "a directory" if stat.S_ISDIR(mode) else f"a {special_kind(mode)}"
 
 
 def destination(path: str | os.PathLike[str], *, force: bool = False) -> str:
