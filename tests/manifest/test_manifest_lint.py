@@ -198,9 +198,9 @@ def test_oversized_text_is_refused() -> None:
 
 
 def test_alias_bomb_is_refused_quickly(invalid_dir: Path) -> None:
-    start = time.perf_counter()
+    start = time.process_time()  # processor time: a busy machine's clock would say more
     lint_file(invalid_dir / "alias-bomb.yaml")
-    assert time.perf_counter() - start < 2
+    assert time.process_time() - start < 2
 
 
 def test_alias_without_anchor_is_refused() -> None:

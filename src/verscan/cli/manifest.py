@@ -9,7 +9,17 @@ import sys
 import click
 
 from verscan.atomic import write_atomic
-from verscan.cli.common import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, handle_errors, warn
+from verscan.cli.common import (
+    EXIT_CLEAN,
+    EXIT_ERROR,
+    EXIT_FINDINGS,
+    OUTPUT_PATH,
+    handle_errors,
+    say,
+    to_stdout,
+    warn,
+    write_stdout,
+)
 from verscan.errors import ArticleError, ManifestError, OutputError, SourceError
 from verscan.kb import read_article
 from verscan.manifest.check import without_duplicates
@@ -34,9 +44,9 @@ def manifest_file_name(kb: str) -> str:
 @click.option(
     "--output",
     "-o",
-    type=click.Path(dir_okay=False),
+    type=OUTPUT_PATH,
     default=None,
-    help="Write the manifest to FILE (one article only).",
+    help="Write the manifest to FILE (one article only; '-': standard output).",
 )
 @click.option(
     "--outdir",
@@ -115,9 +125,10 @@ def build_command(
             destination: str | None = os.path.join(outdir, manifest_file_name(manifest.kb))
         else:
             destination = output
-        if destination is None:
-            click.echo(text, nl=False)
+        if to_stdout(destination):
+            write_stdout(text)
             continue
+        assert destination is not None
         try:
             write_atomic(destination, text, force=force)
         except OutputError as exc:
@@ -156,7 +167,7 @@ def lint_command(paths: tuple[str, ...]) -> None:
             unreadable = True
             continue
         for problem in found:
-            click.echo(str(problem))
+            say(str(problem))
         problems += len(found)
     checked = len(files)
     warn(f"{checked} manifest{'s' if checked != 1 else ''} checked, {problems} problems")

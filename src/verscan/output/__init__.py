@@ -27,8 +27,12 @@ class OutputFormat(str, enum.Enum):
     CSV = "csv"
     MARKDOWN = "markdown"
 
-    def renderer(self) -> Renderer:
-        """The renderer for this format (its module, and tabulate or PyYAML, load on first use)."""
+    def renderer(self, *, terminal: bool = False) -> Renderer:
+        """The renderer for this format (its module, and tabulate or PyYAML, load on first use).
+
+        ``terminal``: the text goes to a terminal (only CSV differs then, see
+        :class:`~verscan.output.tabular.CsvRenderer`).
+        """
         from verscan.output.structured import JsonRenderer, YamlRenderer
         from verscan.output.tabular import CsvRenderer, MarkdownRenderer, TextTableRenderer
 
@@ -39,12 +43,12 @@ class OutputFormat(str, enum.Enum):
         if self is OutputFormat.YAML:
             return YamlRenderer()
         if self is OutputFormat.CSV:
-            return CsvRenderer()
+            return CsvRenderer(terminal=terminal)
         if self is OutputFormat.MARKDOWN:
             return MarkdownRenderer()
         _assert_never(self)
 
 
-def render(doc: Document, fmt: OutputFormat | str) -> str:
-    """Render ``doc`` in the named format."""
-    return OutputFormat(fmt).renderer().render(doc)
+def render(doc: Document, fmt: OutputFormat | str, *, terminal: bool = False) -> str:
+    """Render ``doc`` in the named format (``terminal``: for a terminal to show)."""
+    return OutputFormat(fmt).renderer(terminal=terminal).render(doc)

@@ -26,6 +26,7 @@ from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
 
+from verscan import interrupts
 from verscan.pe import Status, VersionInfo, read_version_info
 from verscan.pe.reader import read_version_and_stat
 from verscan.system.interface import file_sha256
@@ -141,7 +142,10 @@ def _pooled(func: Callable[[str], T], paths: Iterator[str], workers: int) -> Ite
     # Two chunks per worker in flight: enough to keep every worker busy while the
     # caller consumes results, few enough that results never pile up.
     window = 2 * workers
-    with ProcessPoolExecutor(max_workers=workers, mp_context=_context()) as pool:
+    # Workers leave Ctrl-C and the like to this process, which stops them as it ends.
+    with ProcessPoolExecutor(
+        max_workers=workers, mp_context=_context(), initializer=interrupts.ignore
+    ) as pool:
         pending: deque[Future[list[T]]] = deque()
         for chunk in itertools.islice(chunks, window):
             pending.append(pool.submit(_run_chunk, func, chunk))
