@@ -43,8 +43,9 @@ def header_columns(line: str) -> list[Column] | None:
     The header's words fall into groups at gaps of two or more spaces (or
     tabs); each group is read as labels, longest first (``File name and path``
     before ``File name``). One group of up to four plain words may be a label
-    the vocabulary does not know (``Control``, ``Component``): it becomes a
-    column of free text.
+    the vocabulary does not know (``Control``, ``Component``), or two
+    (``ActiveX Control  FileName  Version  Edition``): each becomes a column
+    of free text.
     """
     if len(line) > MAX_LINE or not line.strip():
         return None
@@ -68,7 +69,8 @@ def header_columns(line: str) -> list[Column] | None:
             unknown += 1
             got = [Column(Field.OTHER, group[0].start, group[-1].end, " ".join(words))]
         cols.extend(got)
-    if unknown > 1 or len(cols) - unknown < 2:
+    known = len(cols) - unknown
+    if known < 2 or unknown > min(2, known):
         return None
     if not is_file_table([c.field for c in cols]):
         return None
