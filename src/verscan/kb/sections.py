@@ -2,8 +2,9 @@
 
 Articles scope their tables in three ways: a heading line above the table
 (underlined ``Windows 2000`` / ``------------``, a short ``IIS 5.0:`` line, a
-stand-alone ``Microsoft Mail for PC Networks, version 3.0``, or ``For all
-supported x64-based versions of ...``); or only the sentence that introduces
+stand-alone ``Microsoft Mail for PC Networks, version 3.0``, ``For all
+supported x64-based versions of ...``, or a Markdown ``#####`` heading of any
+length); or only the sentence that introduces
 the table (``The English Service Pack 2 (SP2) version of this fix should have
 the following file attributes``, ``timestamp for Windows NT Alpha:``,
 ``installed by Secupd.exe:``).
@@ -25,6 +26,8 @@ TABLE_MARK = "\x00[table]"
 
 _LOOKBACK = 80  # lines scanned above a table for its heading
 _MAX_HEADING = 100
+_MAX_ATX = 300
+_ATX = re.compile(r"#{1,6}\s+\S")  # a Markdown heading: "##### For all supported ..."
 
 # The article's own parts: a heading with one of these names is not a scope,
 # and the search for a table's heading stops there.
@@ -165,6 +168,14 @@ def _heading_at(
     if line == TABLE_MARK:
         return None, True
     s = line.strip()
+    if _ATX.match(s) and len(s) <= _MAX_ATX:
+        # A Markdown heading is a heading whatever its length or wording.
+        text = _plain(s.rstrip("#"))
+        if is_part(text):
+            return None, True
+        if not text or _is_generic(text):
+            return None, False
+        return text, False
     if not s or len(s) > _MAX_HEADING:
         return None, False
     # An underlined heading: text over a rule.
