@@ -11,10 +11,11 @@ empty, reinterpreted, or tables skipped (``notes``).
 An article without a file table gives a manifest with no files; whether that is
 an error is the caller's decision.
 
-How the package reads an article: :mod:`.source` decodes and tells the kind
-(a web page only when the text *is* an HTML document: Markdown that quotes
-``<br/>`` and text with ``<BR/>`` in a stack dump stay text); :mod:`.identity`
-finds the KB number, title and products; :mod:`.text` walks
+How the package reads an article: :mod:`.files` finds the articles in folders;
+:mod:`.source` decodes and tells the kind (a web page only when the text *is*
+an HTML document: Markdown that quotes ``<br/>`` and text with ``<BR/>`` in a
+stack dump stay text);
+:mod:`.identity` finds the KB number, title and products; :mod:`.text` walks
 plain text and hands each table to :mod:`.aligned` (space-aligned, under a
 header of :mod:`.headers`), :mod:`.cells` (pipes, grids, Markdown; also HTML
 and CSV tables) or :mod:`.shaped` (header-less rows, one cell a line);
