@@ -16,6 +16,8 @@ from verscan.kb.columns import ATTRIBUTES, LONGEST, Field, field_of, is_file_tab
 MAX_LINE = 400
 """Longer lines are prose (or junk), never headers."""
 
+_NAME_WORD = re.compile(r"name|file|module|binary|path", re.IGNORECASE)
+
 
 def _labels(toks: Sequence[Token]) -> list[Column] | None:
     """Read a group of header words as labels, longest first; ``None`` if a word is unknown."""
@@ -47,8 +49,8 @@ def header_columns(line: str) -> list[Column] | None:
     (``ActiveX Control  FileName  Version  Edition``): each becomes a column
     of free text.
     """
-    if len(line) > MAX_LINE or not line.strip():
-        return None
+    if len(line) > MAX_LINE or not _NAME_WORD.search(line):
+        return None  # every label of a name column has one of these words
     toks = tokenize(line)
     if len(toks) > 24:
         return None

@@ -43,6 +43,7 @@ _NUMERIC = re.compile(r"(\d{1,2})([/-])(\d{1,2})\2(\d{4}|\d{2})")
 # ISO: 2016-10-05, 2016/10/05.
 _ISO = re.compile(r"(\d{4})([/-])(\d{1,2})\2(\d{1,2})")
 
+_DIGIT = re.compile(r"\d")
 _TIME = re.compile(r"(\d{1,2}):(\d{2})(?::(\d{2}))?(?:\s?([AaPp])\.?(?:[Mm]\.?)?)?")
 
 _SIZE_COMMA = re.compile(r"\d{1,3}(?:,\d{3})+")
@@ -154,6 +155,8 @@ def parse_date(text: str, *, day_first: bool = False) -> str | None:
     date that cannot be read in that order is read in the other
     (``25/09/1998``).
     """
+    if not _DIGIT.search(text):
+        return None  # every date has digits: most words are turned away here
     s = _unwrap(text)
     if not s:
         return None
@@ -226,6 +229,8 @@ def parse_time(text: str) -> str | None:
     Reads ``13:07``, `` 9:37``, ``3:12p``, ``10:12p``, ``4:53pm``, ``12:00AM``,
     ``12:41:42 PM``, ``7:45:31PM``; seconds are dropped, not rounded.
     """
+    if ":" not in text:
+        return None
     s = _clean(text)
     if not s:
         return None
