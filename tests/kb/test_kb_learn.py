@@ -115,3 +115,17 @@ def test_the_smallest_page() -> None:
         ("Lsasrv.mof", None, 13780, None, heading),
     ]
     assert parsed.problems == ()
+
+
+def test_a_generic_heading_looks_to_the_headings_that_enclose_it() -> None:
+    table = "|File name|File version|\n|---|---|\n|Vsfile.dll|12.0.31112.0|\n"
+    page = (
+        "# You can't dismiss developer license notifications\n\n## Resolution\n\n"
+        "[!INCLUDE [Virus-scan claim](../../../includes/virus-scan-claim.md)]\n\n"
+        "## File information\n\n" + table
+    )
+    ((row,),) = [parse_article(page, kb="1").manifest.files]
+    assert row.section is None  # not the include line, not the title
+    nested = "# Title\n\n## Windows Vista\n\nSome text.\n\n### File information\n\n" + table
+    ((row,),) = [parse_article(nested, kb="1").manifest.files]
+    assert row.section == "Windows Vista"
