@@ -35,6 +35,10 @@ POOL_THRESHOLD = 64
 """Articles a batch must have before worker processes are started by default: parsing
 one takes milliseconds, starting the workers a good part of a second."""
 
+CHUNK = 16
+"""Articles handed to a worker at once: an article takes milliseconds, a file's version
+microseconds, so chunks are far smaller than when reading files."""
+
 WRITERS = 8
 """Threads writing manifests: each write waits for the disk, not for the processor."""
 
@@ -91,7 +95,7 @@ def build(paths: Sequence[str], options: Options) -> list[Outcome]:
     work = functools.partial(parse, kb=options.kb)
     jobs = options.jobs
     threshold = 1 if jobs is not None and jobs > 1 else POOL_THRESHOLD
-    parsed = ordered_map(work, paths, jobs, threshold=threshold)
+    parsed = ordered_map(work, paths, jobs, threshold=threshold, chunk=CHUNK)
     claimed: dict[str, str] = {}
     outcomes: list[Outcome] = []
     with ThreadPoolExecutor(max_workers=WRITERS) as writers:
