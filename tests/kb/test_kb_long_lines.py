@@ -3,7 +3,7 @@
 html.parser hands over every ``<`` that starts no tag as a piece of text of its own,
 and a table cell summed its pieces on every new one: a one-line page whose cell held
 a million such characters took a minute. How long a parse takes is measured in
-``benchmarks/bench_articles.py``; here, that the text comes in one piece, and that
+``benchmarks/bench_long_lines.py``; here, that the text comes in one piece, and that
 the ``<`` characters stay in it.
 """
 

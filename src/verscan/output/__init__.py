@@ -11,7 +11,12 @@ from typing import NoReturn
 
 from verscan.output.interface import Document, Renderer, Table
 
-__all__ = ["Document", "OutputFormat", "Renderer", "Table", "render"]
+__all__ = ["Document", "OutputFormat", "Renderer", "Table", "counted", "render"]
+
+
+def counted(number: int, noun: str, plural: str | None = None) -> str:
+    """``1 file``, ``2 files``, ``1,462 articles``: a count with its noun in the right number."""
+    return f"{number:,} {noun if number == 1 else plural or noun + 's'}"
 
 
 def _assert_never(value: NoReturn) -> NoReturn:  # pragma: no cover - unreachable by typing
