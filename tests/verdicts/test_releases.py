@@ -30,6 +30,8 @@ ARTICLES = {
     "296885": KB / "KB296885-nt4.TXT",  # Windows NT 4.0 win32k.sys
     "323332": KB / "Q323332.TXT",  # IIS 4.0 and IIS 5.0 tables, no Windows release named
     "981506": KB / "KB981506.md",  # Windows 7 / 2008 R2; the x64 table lists x86 files too
+    "2492386-full": KB / "KB2492386-full.md",  # XP, 2003, Vista / 2008, 7 / 2008 R2 in one
+    "2654668": KB / "KB2654668.md",  # Vista / Server 2008 SP2 only (MSMQ's Mqqm.dll)
 }
 
 
@@ -46,7 +48,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     for kb, article in ARTICLES.items():
         folder = out / kb
         folder.mkdir()
-        code, _, err = run("manifest", "build", article, "--outdir", folder)
+        code, _, err = run("manifest", "build", article, "--outdir", folder, "--kb", kb[:7])
         assert code == 0, err
         paths[kb] = folder
     return paths
@@ -256,6 +258,47 @@ def test_windows10_1607_fix_on_22h2() -> None:
 
 
 # -- the system's own rows ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("tree", "verdict", "copy", "required"),
+    [
+        ("xp-sp3-x86", "MISSING", "WINDOWS/system32/aclayers.dll", "5.1.2600.6093"),
+        ("2003-sp2-x64", "MISSING", "WINDOWS/SysWOW64/aclayers.dll", "5.2.3790.4844"),
+        ("vista-sp2-x86", "MISSING", "Windows/System32/aclayers.dll", "6.0.6002.18417"),
+        ("win7-sp1-x64", "MISSING", "Windows/System32/aclayers.dll", "6.1.7601.17571"),
+        ("2000-sp4", "NOT_APPLICABLE", None, None),
+        ("win10-22h2-x64", "NOT_APPLICABLE", None, None),
+    ],
+)
+def test_one_kb_for_six_releases(
+    built: dict[str, Path], tree: str, verdict: str, copy: str | None, required: str | None
+) -> None:
+    """KB2492386 lists Aclayers.dll for XP, 2003, Vista and 7: each system gets its own row."""
+    kb = kb_of(scan(TREES / tree, built["2492386-full"]), "2492386")
+    assert kb["verdict"] == verdict
+    if copy is None:
+        assert kb["reason"].startswith("KB rows are for Windows XP, Windows Server 2003 / XP x64, ")
+        return
+    files = {f["path"]: f for f in kb["files"] if f["path"]}
+    assert (files[copy]["verdict"], files[copy]["required_version"]) == ("OUTDATED", required)
+    # No row of another release is listed as absent on this system.
+    own = {"xp-sp3-x86": "5.1.", "2003-sp2-x64": "5.2.", "vista-sp2-x86": "6.0.",
+           "win7-sp1-x64": "6.1."}[tree]  # fmt: skip
+    others = tuple(p for p in ("5.1.", "5.2.", "6.0.", "6.1.") if p != own)
+    for f in kb["files"]:
+        if f["verdict"] == "ABSENT" and f["required_version"]:
+            assert not f["required_version"].startswith(others), f
+
+
+def test_vista_msmq_fix(built: dict[str, Path]) -> None:
+    kb = kb_of(scan(TREES / "vista-sp2-x86", built["2654668"]), "2654668")
+    assert kb["verdict"] == "MISSING"
+    assert files_of(kb)["Windows/System32/mqqm.dll"] == ("OUTDATED", None)
+    for tree in ("xp-sp3-x86", "win7-sp1-x64", "2003-sp2-x64"):
+        kb = kb_of(scan(TREES / tree, built["2654668"]), "2654668")
+        assert kb["verdict"] == "NOT_APPLICABLE", tree
+        assert "KB rows are for Windows Vista / Server 2008" in kb["reason"]
 
 
 def test_xp_sp3_missing_and_xp_sp2_needs_sp3(built: dict[str, Path]) -> None:
