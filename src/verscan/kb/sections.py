@@ -109,8 +109,11 @@ def is_underline(line: str) -> bool:
 
 
 def _plain(text: str) -> str:
-    """A heading's words without Markdown marks (``#####``, ``**``) or a final colon."""
+    """A heading's words without Markdown marks (``#####``, ``**``, a list item's ``- ``) or a
+    final colon."""
     s = " ".join(text.split()).strip().lstrip("#").strip()
+    if s[:2] in ("- ", "* ", "+ "):
+        s = s[2:].strip()
     s = s.strip("*_").strip().rstrip(":").strip().strip("*_").strip()
     return s
 
