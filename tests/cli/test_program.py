@@ -32,9 +32,10 @@ def test_interrupt_after_the_command_is_ignored() -> None:
     code = (
         "import os, signal, sys\n"
         "import verscan.cli as cli\n"
+        "from verscan.program import run\n"
         "cli.main = lambda: sys.exit(3)  # a command that has finished with exit code 3\n"
         "try:\n"
-        "    cli.run()\n"
+        "    run()\n"
         "finally:\n"
         "    os.kill(os.getpid(), signal.SIGINT)\n"
         "    print('still here')\n"

@@ -51,6 +51,7 @@ from verscan.system.inventory import (
     load_inventory,
     take_inventory,
 )
+from verscan.system.profile import stated_profile
 from verscan.verdicts.scan import scan
 
 
@@ -85,8 +86,10 @@ def _side(
         inv, live = load_inventory(target), False
     else:
         raise SourceError(f"{target}: no such directory or inventory file")
+    # Files are compared whatever the systems are: their profiles are shown, not warned about.
     stated = stated_for(os_texts, tag, inv.label, target)
-    profile = profile_of(InventorySystem(inv), stated)
+    system = InventorySystem(inv)
+    profile = stated_profile(stated, system.profile()) if stated else system.profile()
     return Side(inv, live=live, system=profile)
 
 

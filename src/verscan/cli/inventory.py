@@ -8,11 +8,13 @@ from collections.abc import Callable
 
 import click
 
-from verscan.atomic import write_atomic
 from verscan.cli.common import (
     EXIT_CLEAN,
     EXIT_FINDINGS,
+    OUTPUT_PATH,
+    deliver,
     handle_errors,
+    refuse_output,
     warn,
 )
 from verscan.cli.images import (
@@ -25,7 +27,6 @@ from verscan.cli.options import (
     follow_option,
     jobs_option,
     reading,
-    refuse_existing,
 )
 from verscan.pe import Status
 from verscan.reports.inventory import summary_line as inventory_summary_line
@@ -45,8 +46,8 @@ from verscan.system.walk import WalkProblem
     "--output",
     "-o",
     required=True,
-    type=click.Path(dir_okay=False),
-    help="The inventory file to write: JSON, or YAML when it ends in .yaml.",
+    type=OUTPUT_PATH,
+    help="The inventory file to write: JSON, or YAML when it ends in .yaml ('-': JSON on stdout).",
 )
 @click.option("--label", help="The machine's name in reports (default: this host's name).")
 @click.option(
@@ -92,7 +93,7 @@ def inventory_command(
     (each is listed on stderr; the inventory records them), 2 when TARGET is
     neither a folder nor a disk image or FILE exists (use --force).
     """
-    refuse_existing(output, force)
+    refuse_output(output, force)
     where: Callable[[str], str] = functools.partial(joined, target)
     if is_image_target(target):
         from verscan.system.image.inventory import take_image_inventory
@@ -112,7 +113,7 @@ def inventory_command(
             workers=jobs,
             wrap=reading,
         )
-    write_atomic(output, dump_inventory(inv, yaml_format=is_yaml_name(output)), force=force)
+    deliver(dump_inventory(inv, yaml_format=is_yaml_name(output)), output, force)
     unread = [f for f in inv.files if f.info.status is Status.UNREADABLE]
     for p in inv.problems:
         warn(f"{where(p.rel)}: {p.message}")

@@ -7,12 +7,15 @@ import sys
 
 import click
 
-from verscan.atomic import write_atomic
 from verscan.cli.common import (
     EXIT_CLEAN,
     EXIT_ERROR,
     EXIT_FINDINGS,
+    OUTPUT_PATH,
+    deliver,
+    for_terminal,
     handle_errors,
+    refuse_output,
     warn,
 )
 from verscan.cli.options import (
@@ -57,9 +60,9 @@ _REPORT_FORMATS = (*(f.value for f in TABULAR_AND_STRUCTURED), "html")
 @click.option(
     "--output",
     "-o",
-    type=click.Path(dir_okay=False),
+    type=OUTPUT_PATH,
     default=None,
-    help="Write the report to FILE (atomically) instead of standard output.",
+    help="Write the report to FILE (atomically) instead of standard output ('-').",
 )
 @click.option("--force", is_flag=True, help="Replace --output FILE if it exists.")
 @click.option("--title", default="verscan fleet report", show_default=True, help="HTML title.")
@@ -90,6 +93,7 @@ def report_command(
     Exit 0 when no cell is MISSING, 1 when one is, 2 on usage or input errors
     (an inventory or manifest that cannot be read; the others are reported).
     """
+    refuse_output(output, force)
     manifests, errors = load_manifest_args(manifest_paths)
     loaded: list[Inventory] = []
     failed = errors
@@ -118,13 +122,11 @@ def report_command(
         doc = fleet_document(fleet, views=("machines", "kbs", "reasons"))
         text = HtmlRenderer(title, [fleet_summary_line(fleet)]).render(doc)
     elif fmt == OutputFormat.CSV.value:
-        text = render(fleet_document(fleet, views=("machines",)), fmt)
+        doc = fleet_document(fleet, views=("machines",))
+        text = render(doc, fmt, terminal=for_terminal(output))
     else:
         text = render(fleet_document(fleet, views=("machines", "reasons")), fmt)
-    if output is None:
-        click.echo(text, nl=False)
-    else:
-        write_atomic(output, text, force=force)
+    deliver(text, output, force)
     warn(fleet_summary_line(fleet))
     if failed:
         sys.exit(EXIT_ERROR)

@@ -25,6 +25,7 @@ import io
 import itertools
 import json
 import os
+import re
 import stat
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -417,7 +418,12 @@ def _cut_short(text: str, exc: json.JSONDecodeError) -> bool:
     # It stopped at a value or string that the end of the file cut in two.
     if any(word.startswith(rest) for word in ("true", "false", "null")):
         return True
+    if exc.msg.startswith("Invalid \\uXXXX escape") and _CUT_ESCAPE.fullmatch(rest):
+        return True  # a string's "\u001b" cut in two
     return rest.startswith('"') and '"' not in rest[1:].replace('\\"', "")
+
+
+_CUT_ESCAPE = re.compile(r"\\?u[0-9a-fA-F]{0,4}")
 
 
 def parse_inventory(data: object, origin: str) -> Inventory:
