@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import re
 import shutil
 import struct
 from collections.abc import Callable
@@ -86,10 +87,13 @@ def test_broken_mft_record(image: Image, tmp_path: Path) -> None:
     assert asp["verdict"] == "UNREADABLE" and "is damaged" in asp["note"]
     inventory = run("inventory", str(path), "--output", str(tmp_path / "inv.json"))
     assert inventory.exit_code == 1
-    assert (
-        f"verscan: {path}: WINNT/system32/inetsrv/asp.dll: unreadable: its MFT record 77 is "
-        "damaged (no file record there)"
-    ) in lines(inventory)
+    damaged = [line for line in lines(inventory) if "damaged" in line]
+    assert len(damaged) == 1
+    assert re.fullmatch(
+        f"verscan: {re.escape(str(path))}: WINNT/system32/inetsrv/asp.dll: unreadable: "
+        r"its MFT record \d+ is damaged \(no file record there\)",
+        damaged[0],
+    )
 
 
 def test_directory_index_loop(image: Image) -> None:

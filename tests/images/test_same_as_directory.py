@@ -61,7 +61,7 @@ def test_every_container_gives_the_directory_s_copies(
     assert seen(system, include_backups=include_backups) == seen(
         DirectorySystem(str(WIN2000)), include_backups=include_backups
     )
-    assert len(seen(system, include_backups=include_backups)) == (15 if include_backups else 13)
+    assert len(seen(system, include_backups=include_backups)) == (16 if include_backups else 14)
 
 
 @pytest.mark.parametrize("kind", sorted(CONTAINERS))
@@ -70,7 +70,7 @@ def test_every_container_gives_the_directory_s_profile(image: Image, kind: str) 
     profile = system.profile()
     assert profile == DirectorySystem(str(WIN2000)).profile()
     assert profile.describe() == "Windows 2000 SP4 x86"
-    assert profile.source == "WINNT/system32/kernel32.dll"
+    assert profile.source == "WINNT/system32/ntoskrnl.exe"
 
 
 def test_exclude_prunes_as_on_a_directory(image: Image) -> None:
@@ -83,6 +83,7 @@ def test_exclude_prunes_as_on_a_directory(image: Image) -> None:
     assert [row[0] for row in inetsrv] == [
         "WINNT/system32/kernel32.dll",
         "WINNT/system32/ntdll.dll",
+        "WINNT/system32/ntoskrnl.exe",
         "WINNT/system32/drivers/etc/hosts",
     ]
 
