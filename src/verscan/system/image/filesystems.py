@@ -4,8 +4,10 @@ Both libraries list a folder's entries and read a file's data at an offset. This
 module gives the walk one shape for both: a folder's children as :class:`Child`
 records (name, kind, size, a key that identifies the file, the library's entry),
 in the library's order, and a positioned read per file. libfsntfs decompresses
-NTFS-compressed files (LZNT1) and files compressed by Windows' WOF (Compact OS);
-deleted entries and alternate data streams are not listed.
+NTFS-compressed files (LZNT1, in the fixtures) and, by its documentation, files
+Windows' Compact OS compressed (WOF: no Linux tool writes them, so no fixture has
+one); it does not decrypt EFS. Deleted entries and alternate data streams are not
+listed.
 """
 
 from __future__ import annotations
