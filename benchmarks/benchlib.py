@@ -11,7 +11,7 @@ import subprocess
 import tempfile
 import threading
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from floor import FLOOR_DEFINITION as FLOOR_DEFINITION  # the floor, re-exported
@@ -19,6 +19,16 @@ from floor import HEAD as HEAD
 from floor import floor_read as floor_read
 from floor import resource_section_offset as resource_section_offset
 from floor import walk_files as walk_files
+
+
+def best_of(func: Callable[[], object], repeat: int) -> float:
+    """The shortest wall time of ``repeat`` calls of ``func``, in seconds."""
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        func()
+        best = min(best, time.perf_counter() - start)
+    return best
 
 
 def list_files(root: str) -> list[str]:

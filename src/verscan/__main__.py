@@ -1,6 +1,6 @@
 """``python -m verscan``: the same program as the ``verscan`` command."""
 
-from verscan.cli import run
+from verscan.program import run
 
 if __name__ == "__main__":
     run()

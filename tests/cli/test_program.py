@@ -23,7 +23,7 @@ def test_python_m_verscan_is_the_program() -> None:
 def test_usage_error_exits_2_without_traceback() -> None:
     result = _run("inventory")
     assert result.returncode == 2
-    assert "Missing argument 'DIRECTORY'" in result.stderr
+    assert "Missing argument 'TARGET'" in result.stderr
     assert "Traceback" not in result.stderr
 
 
@@ -32,9 +32,10 @@ def test_interrupt_after_the_command_is_ignored() -> None:
     code = (
         "import os, signal, sys\n"
         "import verscan.cli as cli\n"
+        "from verscan.program import run\n"
         "cli.main = lambda: sys.exit(3)  # a command that has finished with exit code 3\n"
         "try:\n"
-        "    cli.run()\n"
+        "    run()\n"
         "finally:\n"
         "    os.kill(os.getpid(), signal.SIGINT)\n"
         "    print('still here')\n"

@@ -76,9 +76,9 @@ def test_the_command_uses_the_pool_under_clirunner(
     used: list[int] = []
     real = parallel._pooled
 
-    def spy(func: object, paths: Iterator[str], workers: int) -> Iterator[object]:
+    def spy(func: object, paths: Iterator[str], workers: int, size: int) -> Iterator[object]:
         used.append(workers)
-        return real(func, paths, workers)  # type: ignore[arg-type]
+        return real(func, paths, workers, size)  # type: ignore[arg-type]
 
     monkeypatch.setattr(parallel, "_pooled", spy)
     out = tmp_path / "a.json"

@@ -61,6 +61,14 @@ COUNTS: dict[str, tuple[str, int]] = {
     "Q323332.TXT": ("323332", 21),
     "Q326322.TXT": ("326322", 2),
     "Q77048.TXT": ("77048", 42),
+    # Archive articles copied for the cases the development set does not show.
+    "Q116038.TXT": ("116038", 2),
+    "Q215368.TXT": ("215368", 14),
+    "Q226328.TXT": ("226328", 1),
+    "Q229097.TXT": ("229097", 16),
+    "Q252693.TXT": ("252693", 8),
+    "Q254682.TXT": ("254682", 3),
+    "Q280411.TXT": ("280411", 19),
     "Q148479.md": ("148479", 1),
     "Q238329.md": ("238329", 32),
     "Q248279.md": ("248279", 6),
@@ -75,6 +83,7 @@ COUNTS: dict[str, tuple[str, int]] = {
     "KB829427-seed.txt": ("829427", 1),
     "KB2492386.html": ("2492386", 28),
     "KB2492386-xp2003.md": ("2492386", 28),
+    "KB2492386.md": ("2492386", 84),
     "KB323332-flattened.txt": ("323332", 21),
     "KB5050771-files.csv": ("5050771", 25),
     "KB5050771-summary.txt": ("5050771", 0),
@@ -281,7 +290,7 @@ def test_all_fixtures_are_listed() -> None:
     listed = set(COUNTS) | set(GIVEN)
     samples = {p.name for p in KB_DIR.glob("Q*.TXT")}
     assert samples <= listed
-    assert len(samples) == 40
+    assert len(samples) == 47  # the 40 development samples and 7 more archive articles
 
 
 def test_negatives_have_no_rows_and_no_problems() -> None:

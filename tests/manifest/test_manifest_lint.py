@@ -30,6 +30,21 @@ EXPECTED: dict[str, list[tuple[int, str]]] = {
             ' (did you mean "x86"?)',
         )
     ],
+    "unknown-release.yaml": [
+        (
+            7,
+            'unknown Windows release "Windows Server 2008R2" '
+            '(did you mean "Windows Server 2008 R2"?); the README lists the names',
+        )
+    ],
+    "bad-system-platform.yaml": [
+        (
+            9,
+            'system_platform "amd64" is not one of x86, x64, ia64, arm64, alpha, mips, ppc'
+            ' (did you mean "x64"?)',
+        )
+    ],
+    "releases-not-list.yaml": [(6, "releases must be a list of release names, not a string")],
     "bad-sha256.yaml": [
         (
             6,
@@ -183,9 +198,9 @@ def test_oversized_text_is_refused() -> None:
 
 
 def test_alias_bomb_is_refused_quickly(invalid_dir: Path) -> None:
-    start = time.perf_counter()
+    start = time.process_time()  # processor time: a busy machine's clock would say more
     lint_file(invalid_dir / "alias-bomb.yaml")
-    assert time.perf_counter() - start < 2
+    assert time.process_time() - start < 2
 
 
 def test_alias_without_anchor_is_refused() -> None:

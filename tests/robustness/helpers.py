@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import json
 import os
+import selectors
 import shutil
+import signal
 import subprocess
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,6 +25,7 @@ from click.testing import CliRunner
 
 from tests.fuzz.support import bounded
 from verscan.cli import main
+from verscan.interrupts import TEST_VARIABLE
 
 ROOT = Path(__file__).resolve().parents[2]
 PE = ROOT / "fixtures" / "pe"
@@ -167,3 +171,59 @@ def reported_paths(command: str, output: Any) -> list[str]:
 def sentinel_reported(command: str, run: Run) -> bool:
     """Whether the sentinel file is still in the report, read as it should be."""
     return any(p.endswith(SENTINEL) for p in reported_paths(command, run.output))
+
+
+@dataclass
+class Stopped:
+    """How the program ended after a signal sent at a known moment."""
+
+    code: int
+    stdout: bytes
+    stderr: bytes
+
+
+HANG_GUARD = 120.0
+"""Longest a stopped program may take to reach its stage or to end: a hang, not a timing."""
+
+
+def stop_at(
+    stage: str,
+    args: list[str | os.PathLike[str]],
+    signum: int = signal.SIGINT,
+    env: dict[str, str] | None = None,
+) -> Stopped:
+    """Run verscan until it reports reaching ``stage`` (where it waits), then send ``signum``.
+
+    The program holds at the stage (``VERSCAN_TEST_SIGNALS``, see
+    :mod:`verscan.interrupts`), so the signal lands there whatever the machine's load.
+    """
+    proc = subprocess.Popen(
+        [*verscan_program(), *(os.fspath(a) for a in args)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ, **(env or {}), TEST_VARIABLE: stage},
+    )
+    assert proc.stderr is not None and proc.stdout is not None
+    marker = f"verscan-test: at {stage}\n".encode()
+    out_fd, err = proc.stdout.fileno(), proc.stderr.fileno()
+    got = {out_fd: b"", err: b""}
+    with selectors.DefaultSelector() as sel:
+        sel.register(proc.stdout, selectors.EVENT_READ)
+        sel.register(proc.stderr, selectors.EVENT_READ)
+        deadline = time.monotonic() + HANG_GUARD
+        while marker not in got[err]:
+            ready = sel.select(timeout=max(0.0, deadline - time.monotonic()))
+            if not ready:
+                proc.kill()
+                raise AssertionError(f"no {marker!r} within {HANG_GUARD} s: {got[err]!r}")
+            for key, _ in ready:
+                chunk = os.read(key.fd, 65536)
+                if not chunk and key.fd == err:
+                    proc.wait()
+                    raise AssertionError(f"ended before reaching {stage}: {got[err]!r}")
+                if not chunk:
+                    sel.unregister(key.fileobj)
+                got[key.fd] += chunk
+    proc.send_signal(signum)
+    out, rest = proc.communicate(timeout=HANG_GUARD)
+    return Stopped(proc.returncode, got[out_fd] + out, got[err] + rest)

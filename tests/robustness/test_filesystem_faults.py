@@ -72,6 +72,8 @@ def test_fault_is_reported_and_survived(
             f for kb in run.output["kbs"] for f in kb["files"] if (f["path"] or "").endswith(VICTIM)
         ]
         assert victims and all(f["verdict"] == "UNREADABLE" for f in victims), run.stdout
+        if fault.kind == UNREADABLE:  # the summary counts a file not read as a path not read
+            assert run.stderr.rstrip().endswith("; 1 paths not read"), run.stderr
     elif command == "diff" and fault.kind in (UNREADABLE, CORRUPT):
         # On one side only, the file is "only in A", a note saying why it could not be read.
         (victim,) = [f for f in run.output["differences"] if f["path"].endswith(VICTIM)]

@@ -4,12 +4,7 @@ cut short by Ctrl-C or a full disk leaves the old file as it was and no partial 
 from __future__ import annotations
 
 import errno
-import json
 import os
-import shutil
-import signal
-import subprocess
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -23,7 +18,6 @@ from tests.robustness.helpers import (
     make_manifests,
     make_source,
     make_tree,
-    verscan_program,
 )
 from verscan.cli import main
 
@@ -154,7 +148,8 @@ def test_ctrl_c_while_writing_keeps_the_old_file(
     out.write_text(OLD)
     STAGES[stage](monkeypatch, KeyboardInterrupt())
     result = invoke([*args, "--force"])
-    assert result.exit_code == 1 and "Aborted!" in result.output  # click's answer to Ctrl-C
+    assert result.exit_code == 130, result.output  # 128 + SIGINT: never a command's own answer
+    assert result.stderr == "verscan: interrupted by SIGINT\n"
     assert out.read_text() == OLD
     assert leftovers(out.parent, out) == []
 
@@ -190,38 +185,3 @@ def test_unwritable_folder_is_an_error_before_the_walk(tmp_path: Path) -> None:
     result = invoke(["inventory", str(tree), "--output", str(tmp_path / "no" / "such" / "x.json")])
     assert result.exit_code == 2
     assert "cannot write" in result.stderr
-
-
-def test_real_ctrl_c_never_leaves_a_partial_inventory(tmp_path: Path) -> None:
-    """SIGINT to the real program at moments across its run: the old file, or a whole new one."""
-    one = tmp_path / "one.dll"
-    shutil.copyfile(PE / "win7sp1_x64.dll", one)
-    tree = tmp_path / "tree"
-    for i in range(4000):
-        folder = tree / f"d{i // 400}"
-        folder.mkdir(parents=True, exist_ok=True)
-        os.link(one, folder / f"f{i}.dll")
-    out = tmp_path / "out" / "inventory.json"
-    out.parent.mkdir()
-    outcomes = set()
-    for delay in (0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.6):
-        out.write_text(OLD)
-        proc = subprocess.Popen(
-            [*verscan_program(), "inventory", str(tree), "--output", str(out), "--force"],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-        )
-        time.sleep(delay)
-        proc.send_signal(signal.SIGINT)
-        _, err = proc.communicate(timeout=60)
-        if b"Traceback" in err:
-            # Only Python itself, interrupted while still starting up, may print one.
-            assert err.rstrip().endswith(b"KeyboardInterrupt") and b"click" not in err, err
-        text = out.read_text()
-        if text == OLD:
-            outcomes.add("old")
-        else:
-            assert len(json.loads(text)["files"]) == 4000  # complete, never partial
-            outcomes.add("new")
-        assert leftovers(out.parent, out) == []
-    assert "old" in outcomes  # at least one interrupt landed before the rename

@@ -115,6 +115,8 @@ def test_permission_denied_for_real(command: str, world: Path) -> None:
             f for kb in run.output["kbs"] for f in kb["files"] if f["path"] and VICTIM in f["path"]
         ]
         assert victim["verdict"] == "UNREADABLE" and "Permission denied" in victim["note"]
+        # The folder not listed and the file not opened, both counted.
+        assert run.stderr.rstrip().endswith("; 2 paths not read"), run.stderr
     elif command == "diff":
         (victim,) = [f for f in run.output["differences"] if VICTIM in f["path"]]
         assert victim["note"] == "unreadable: Permission denied"

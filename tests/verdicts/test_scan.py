@@ -266,7 +266,7 @@ def test_a_manifest_folder(tmp_path: Path, fixture: str, row: str) -> None:
     tree(tmp_path, {"Windows/System32/kernelbase.dll": fixture})
     result = CliRunner().invoke(main, ["scan", str(tmp_path), "-m", str(SCAN), "-f", "json"])
     data = json.loads(result.stdout)
-    assert len(data["kbs"]) == 11
+    assert len(data["kbs"]) == len(list(SCAN.glob("*.yaml")))
     (f,) = files_of(data, "2000001")
     assert f["required_version"] == row
 

@@ -10,11 +10,13 @@ import importlib
 import io
 import signal
 import sys
+from typing import Any
 
 import click
 
 from verscan import __version__
 from verscan.encoding import ENCODE_ERRORS
+from verscan.interrupts import Interrupted
 
 COMMANDS: dict[str, str] = {
     "info": "verscan.cli.info:info_command",
@@ -31,7 +33,41 @@ COMMANDS: dict[str, str] = {
 
 
 class LazyGroup(click.Group):
-    """A group whose commands are imported on first use."""
+    """A group whose commands are imported on first use, and which ends quietly on a signal.
+
+    A run stopped by a signal (:class:`~verscan.interrupts.Interrupted`, or a
+    ``KeyboardInterrupt`` where verscan's handlers are not installed) ends with one
+    line on stderr and exit code 128 + the signal's number: never click's
+    "Aborted!" and exit 1, which ``verscan overwrite`` would mean as "keep".
+    """
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        """click's ``main``, a signal turned into its exit code."""
+        try:
+            return super().main(*args, **kwargs)
+        except Interrupted as exc:
+            if not kwargs.get("standalone_mode", True):
+                raise
+            from verscan.cli.common import warn
+
+            warn(str(exc))
+            sys.exit(exc.exit_code)
+
+    def make_context(self, *args: Any, **kwargs: Any) -> click.Context:
+        """Parse the group's arguments; a usage error shown as safely as any other line."""
+        try:
+            return super().make_context(*args, **kwargs)
+        except click.ClickException as exc:
+            raise _shown_safely(exc) from None
+
+    def invoke(self, ctx: click.Context) -> Any:
+        """Run the command; a ``KeyboardInterrupt`` is a SIGINT like any other."""
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt as exc:
+            raise Interrupted(signal.SIGINT) from exc
+        except click.ClickException as exc:
+            raise _shown_safely(exc) from None
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         """Command names in the order of :data:`COMMANDS`."""
@@ -48,6 +84,17 @@ class LazyGroup(click.Group):
         return command
 
 
+def _shown_safely(exc: click.ClickException) -> click.ClickException:
+    """A usage error whose message quotes arguments (file names, maybe) made safe to print."""
+    from verscan.output.safe import visible
+
+    exc.message = visible(exc.message)  # type: ignore[misc]
+    filename = getattr(exc, "ui_filename", None)
+    if isinstance(filename, str):
+        exc.ui_filename = visible(filename)  # type: ignore[attr-defined]
+    return exc
+
+
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="verscan")
 def main() -> None:
@@ -60,17 +107,14 @@ def main() -> None:
 
 
 def run() -> None:
-    """The ``verscan`` program: :func:`main`, then an exit that Ctrl-C cannot turn into a traceback.
+    """The ``verscan`` program (:func:`verscan.program.run`), for scripts installed before it moved.
 
-    Once the command has finished (its outputs written, its exit code chosen),
-    an interrupt has nothing left to stop; arriving while Python shuts down, it
-    would print a traceback from the interpreter's own clean-up. It is ignored
-    from then on. (Not done in :func:`main`: tests call that in their own process.)
+    The program now starts from :mod:`verscan.program`, which takes charge of
+    signals before this package (and click) load.
     """
-    try:
-        main()
-    finally:
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    from verscan.program import run as program
+
+    program()
 
 
 def _tolerant_streams() -> None:

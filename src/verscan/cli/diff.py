@@ -16,6 +16,14 @@ from verscan.cli.common import (
     output_options,
     warn,
 )
+from verscan.cli.images import (
+    is_image_target,
+    open_image_target,
+    partition_for,
+    partition_option,
+    refuse_binary,
+    refuse_partition,
+)
 from verscan.cli.options import (
     TABULAR_AND_STRUCTURED,
     exclude_option,
@@ -42,25 +50,45 @@ from verscan.system.inventory import (
     load_inventory,
     take_inventory,
 )
-from verscan.system.profile import stated_for
+from verscan.system.profile import stated_for, stated_profile
 from verscan.verdicts.scan import scan
 
 
 def _side(
-    target: str, tag: str, os_texts: tuple[str, ...], *, follow_links: bool, jobs: int | None
+    target: str,
+    tag: str,
+    os_texts: tuple[str, ...],
+    *,
+    follow_links: bool,
+    jobs: int | None,
+    partitions: tuple[str, ...] = (),
 ) -> Side:
-    """A directory (read now) or a saved inventory, as one machine of a comparison."""
+    """A directory or disk image (read now) or a saved inventory, as one machine of a comparison."""
+    partition = partition_for(partitions, tag, target)
     if os.path.isdir(target):
+        refuse_partition(target, partition)
         inv = take_inventory(
             target, label=target, follow_links=follow_links, workers=jobs, wrap=reading
         )
         live = True
+    elif is_image_target(target):
+        from verscan.system.image.inventory import take_image_inventory
+
+        image = open_image_target(target, partition)
+        inv = take_image_inventory(image, wrap=reading)
+        stated = stated_for(os_texts, tag, inv.label, target)
+        return Side(inv, live=True, system=profile_of(InventorySystem(inv), stated),
+                    hasher=image.sha256_of)  # fmt: skip
     elif os.path.isfile(target):
+        refuse_partition(target, partition)
+        refuse_binary(target)
         inv, live = load_inventory(target), False
     else:
         raise SourceError(f"{target}: no such directory or inventory file")
+    # Files are compared whatever the systems are: their profiles are shown, not warned about.
     stated = stated_for(os_texts, tag, inv.label, target)
-    profile = profile_of(InventorySystem(inv), stated)
+    system = InventorySystem(inv)
+    profile = stated_profile(stated, system.profile()) if stated else system.profile()
     return Side(inv, live=live, system=profile)
 
 
@@ -78,6 +106,7 @@ def _side(
 @output_options(TABULAR_AND_STRUCTURED)
 @follow_option("A and B (directories)")
 @jobs_option
+@partition_option("A or B")
 @os_option("A or B")
 @exclude_option
 @handle_errors
@@ -91,10 +120,11 @@ def diff_command(
     force: bool,
     follow_links: bool,
     jobs: int | None,
+    partitions: tuple[str, ...],
     os_texts: tuple[str, ...],
     excludes: tuple[str, ...],
 ) -> None:
-    """Compare two machines: A and B are each a directory or an inventory.
+    """Compare two machines: A and B are each a directory, a disk image or an inventory.
 
     Each side's Windows (release, service pack, platform) is shown first, and
     how they differ. Files are matched by their path relative to each root,
@@ -109,17 +139,19 @@ def diff_command(
       verscan diff /mnt/srv01/Windows srv02.json --format json
       verscan diff srv01.json srv02.json -m manifests/
       verscan diff old.json /mnt/c -m manifests/ --os "B=Windows XP SP3 x86"
+      verscan diff before.vhdx after.E01 --partition A=2 --partition B=3
 
     Exit 0 when the two are the same, 1 when they differ (or some files could
     not be compared on one side), 2 on usage or input errors.
     """
     if manifest_paths:
         _diff_verdicts(
-            a, b, manifest_paths, show_all, fmt, output, force, follow_links, os_texts, excludes
-        )
+            a, b, manifest_paths, show_all, fmt, output, force, follow_links, os_texts, excludes,
+            partitions,
+        )  # fmt: skip
         return
-    side_a = _side(a, "A", os_texts, follow_links=follow_links, jobs=jobs)
-    side_b = _side(b, "B", os_texts, follow_links=follow_links, jobs=jobs)
+    side_a = _side(a, "A", os_texts, follow_links=follow_links, jobs=jobs, partitions=partitions)
+    side_b = _side(b, "B", os_texts, follow_links=follow_links, jobs=jobs, partitions=partitions)
     result = diff(side_a, side_b, exclude=make_exclude(excludes))
     for p in result.problems:
         where = {"a": "A", "b": "B"}.get(p.side, "A and B")
@@ -140,11 +172,15 @@ def _diff_verdicts(
     follow_links: bool,
     os_texts: tuple[str, ...],
     excludes: tuple[str, ...],
+    partitions: tuple[str, ...] = (),
 ) -> None:
     manifests, errors = load_manifest_args(manifest_paths)
     if not manifests:
         sys.exit(EXIT_ERROR)
-    systems = [open_system(t, follow_links=follow_links) for t in (a, b)]
+    systems = [
+        open_system(t, follow_links=follow_links, partition=partition_for(partitions, tag, t))
+        for t, tag in ((a, "A"), (b, "B"))
+    ]
     exclude = make_exclude(excludes)
     results = [
         scan(

@@ -2,30 +2,34 @@
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import sys
 
 import click
 
 from verscan.atomic import write_atomic
-from verscan.cli.common import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, handle_errors, warn
-from verscan.errors import ArticleError, ManifestError, OutputError, SourceError
-from verscan.kb import read_article
-from verscan.manifest.check import without_duplicates
-from verscan.manifest.dump import dump_manifest
+from verscan.cli.build import POOL_THRESHOLD, Options, build
+from verscan.cli.common import (
+    EXIT_CLEAN,
+    EXIT_ERROR,
+    EXIT_FINDINGS,
+    OUTPUT_PATH,
+    handle_errors,
+    refuse_output,
+    say,
+    warn,
+)
+from verscan.errors import ManifestError, SourceError
+from verscan.kb.files import find_articles
 from verscan.manifest.lint import lint_file
 from verscan.manifest.load import find_manifest_files
+from verscan.output import counted
+from verscan.reports.build import NO_TABLE, Totals, summary_json
 
 
 @click.group("manifest")
 def manifest_group() -> None:
     """Build manifests from KB articles, and check manifest files."""
-
-
-def manifest_file_name(kb: str) -> str:
-    """The file name a manifest of ``kb`` gets in an output folder."""
-    return f"KB{kb}.yaml"
 
 
 @manifest_group.command("build")
@@ -34,9 +38,9 @@ def manifest_file_name(kb: str) -> str:
 @click.option(
     "--output",
     "-o",
-    type=click.Path(dir_okay=False),
+    type=OUTPUT_PATH,
     default=None,
-    help="Write the manifest to FILE (one article only).",
+    help="Write the manifest to FILE (one article only; '-': standard output).",
 )
 @click.option(
     "--outdir",
@@ -45,11 +49,27 @@ def manifest_file_name(kb: str) -> str:
     default=None,
     help="Write each manifest to DIR/KB<number>.yaml.",
 )
-@click.option("--force", is_flag=True, help="Replace manifests that exist.")
+@click.option("--force", is_flag=True, help="Replace manifests (and the summary) that exist.")
 @click.option(
     "--allow-empty",
     is_flag=True,
     help="Write a manifest with the article's metadata even when it has no file table.",
+)
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=None,
+    help=(
+        "Processes parsing articles (default: one per core for batches over "
+        f"{POOL_THRESHOLD} articles, else one)."
+    ),
+)
+@click.option(
+    "--summary",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Write each article's outcome to FILE as JSON.",
 )
 @handle_errors
 def build_command(
@@ -59,72 +79,58 @@ def build_command(
     outdir: str | None,
     force: bool,
     allow_empty: bool,
+    jobs: int | None,
+    summary: str | None,
 ) -> None:
     """Turn the file tables of KB ARTICLES into manifests.
 
     Reads plain-text articles (whitespace-aligned tables, boxed grids,
     pipe-flattened rows), saved HTML pages, Markdown and Microsoft's CSV file
-    lists. Without --output or --outdir the manifest is printed.
+    lists. Without --output or --outdir the manifest is printed. A folder
+    stands for the articles in it and below it (*.txt, *.md, *.htm, *.html,
+    *.csv, in any case), built in parallel into --outdir.
 
     \b
     Example:
       verscan manifest build Q323332.TXT --outdir manifests/
       verscan manifest build hotfix.txt --kb 829427 -o manifests/KB829427.yaml
+      verscan manifest build kb-archive/ --outdir manifests/ --summary built.json
 
     Rows that look like file rows but cannot be read are reported as
-    ARTICLE:LINE: message. Exit 0 when every article gave a clean manifest, 1
-    when an article has no file table or unreadable rows, 2 on errors (no KB
-    number, an unreadable article, a manifest that exists without --force).
+    ARTICLE:LINE: message. A batch ends with one line of totals. Exit 0 when
+    every article gave a clean manifest, 1 when an article has no file table or
+    unreadable rows, 2 on errors (no KB number, an unreadable article, a
+    manifest that exists without --force).
     """
     if output and outdir:
         raise SourceError("give --output or --outdir, not both")
-    if len(articles) > 1 and (output or kb):
+    paths, missing = find_articles(articles)
+    if not paths:  # nothing to build: say why, path by path
+        for message in missing:
+            warn(f"error: {message}")
+        sys.exit(EXIT_ERROR)
+    batch = len(paths) > 1 or any(os.path.isdir(a) for a in articles)
+    if batch and (output or kb):
         raise SourceError("--output and --kb take one article; use --outdir for several")
-    if len(articles) > 1 and not outdir:
+    if batch and not outdir:
         raise SourceError("several articles need --outdir")
+    if summary:
+        refuse_output(summary, force)
+    for message in missing:
+        warn(f"error: {message}")
     if outdir:
         os.makedirs(outdir, exist_ok=True)
-    findings = errors = False
-    for article in articles:
-        try:
-            parsed = read_article(article, kb=kb)
-        except ArticleError as exc:
-            warn(f"error: {exc}")
-            errors = True
-            continue
-        for problem in parsed.problems:
-            warn(f"{article}:{problem.line}: {problem.message}")
-            findings = True
-        for note in parsed.notes:
-            warn(f"{article}:{note.line}: note: {note.message}")
-        manifest = parsed.manifest
-        rows, repeats = without_duplicates(manifest.files)
-        for index in repeats:
-            row = manifest.files[index]
-            what = f"{row.name} {row.version}" if row.version else row.name
-            warn(f"{article}: note: {what} is listed twice alike; kept once")
-        manifest = dataclasses.replace(manifest, files=rows)
-        if not manifest.files:
-            if not allow_empty:
-                warn(f"{article}: no file table found; nothing written (--allow-empty writes one)")
-                findings = True
-                continue
-            findings = True
-        text = dump_manifest(manifest)
-        if outdir:
-            destination: str | None = os.path.join(outdir, manifest_file_name(manifest.kb))
-        else:
-            destination = output
-        if destination is None:
-            click.echo(text, nl=False)
-            continue
-        try:
-            write_atomic(destination, text, force=force)
-        except OutputError as exc:
-            warn(f"error: {exc}")
-            errors = True
-            continue
-        warn(f"{article}: KB{manifest.kb}, {len(manifest.files)} files -> {destination}")
+    options = Options(
+        kb=kb, output=output, outdir=outdir, force=force, allow_empty=allow_empty, jobs=jobs
+    )
+    outcomes = build(paths, options)
+    totals = Totals.of(outcomes, missing=len(missing))
+    if batch:
+        warn(totals.line())
+    if summary:
+        write_atomic(summary, summary_json(outcomes, totals), force=force)
+    errors = totals.errors > 0
+    findings = any(o.status == NO_TABLE or o.problems for o in outcomes)
     sys.exit(EXIT_ERROR if errors else EXIT_FINDINGS if findings else EXIT_CLEAN)
 
 
@@ -156,10 +162,10 @@ def lint_command(paths: tuple[str, ...]) -> None:
             unreadable = True
             continue
         for problem in found:
-            click.echo(str(problem))
+            say(str(problem))
         problems += len(found)
     checked = len(files)
-    warn(f"{checked} manifest{'s' if checked != 1 else ''} checked, {problems} problems")
+    warn(f"{counted(checked, 'manifest')} checked, {counted(problems, 'problem')}")
     if missing or unreadable:
         sys.exit(EXIT_ERROR)
     sys.exit(EXIT_FINDINGS if problems else EXIT_CLEAN)

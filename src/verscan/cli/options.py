@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from verscan.cli.common import progress, warn
-from verscan.errors import OutputError
 from verscan.output import OutputFormat
 
 if TYPE_CHECKING:
@@ -48,12 +46,6 @@ def follow_option(where: str) -> Callable[[F], F]:
 
 def reading(items: Iterable[T], count: int | None) -> Iterable[T]:
     return progress(items, count, "reading")
-
-
-def refuse_existing(output: str, force: bool) -> None:
-    """Fail before a long walk, not after it, when the output may not be replaced."""
-    if not force and (os.path.exists(output) or os.path.islink(output)):
-        raise OutputError(f"{output}: exists (use --force to replace it)")
 
 
 def manifests_option(help_text: str, *, required: bool = True) -> Callable[[F], F]:

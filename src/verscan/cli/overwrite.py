@@ -6,6 +6,7 @@ Overwrite an existing file only if the new file is a later version; otherwise ke
 from __future__ import annotations
 
 import io
+import signal
 import sys
 from typing import TextIO
 
@@ -18,11 +19,15 @@ from verscan.cli.common import (
     emit,
     handle_errors,
     output_options,
+    say,
     warn,
+    write_stdout,
 )
 from verscan.cli.options import follow_option
 from verscan.errors import SourceError
+from verscan.interrupts import Interrupted
 from verscan.output import OutputFormat
+from verscan.output.safe import visible
 from verscan.reports.overwrite import (
     REPLY_COLOURS,
     answer_detail,
@@ -31,7 +36,8 @@ from verscan.reports.overwrite import (
     preflight_document,
     preflight_summary,
 )
-from verscan.update.overwrite import Candidate, Decision, decide, pick, read_candidates
+from verscan.update.archive import Expander
+from verscan.update.overwrite import Candidate, Decision, decide, held_files, pick, read_held
 from verscan.update.preflight import Answer, Planner, Reply
 
 _EXIT_BY_DECISION = {
@@ -42,15 +48,20 @@ _EXIT_BY_DECISION = {
 }
 
 
-def _pair(existing_path: str, new_path: str) -> tuple[Candidate, Candidate]:
-    """The two files to compare, a cabinet's member chosen by the other file's name."""
-    existing = read_candidates(existing_path)
-    new = read_candidates(new_path)
+def _pair(existing_path: str, new_path: str, expander: Expander) -> tuple[Candidate, Candidate]:
+    """The two files to compare, a cabinet's member chosen by the other file's name.
+
+    Only the two files compared are read: a cabinet's other files are listed, never expanded.
+    """
+    existing = held_files(existing_path)
+    new = held_files(new_path)
     if len(existing) == 1:
-        return existing[0], pick(new, existing[0].name, new_path)
-    if len(new) == 1:
-        return pick(existing, new[0].name, existing_path), new[0]
-    raise SourceError(f"{existing_path}, {new_path}: both are cabinets of several files")
+        old, fresh = existing[0], pick(new, existing[0].name, new_path)
+    elif len(new) == 1:
+        old, fresh = pick(existing, new[0].name, existing_path), new[0]
+    else:
+        raise SourceError(f"{existing_path}, {new_path}: both are cabinets of several files")
+    return read_held(old, expander), read_held(fresh, expander)
 
 
 @click.command("overwrite")
@@ -83,7 +94,8 @@ def overwrite_command(existing: str, new: str, fmt: str, output: str | None, for
     Exit 0 for overwrite, 1 for keep or same, 2 for unknown or an error
     (a missing file, a folder, a damaged file or cabinet).
     """
-    old, fresh = _pair(existing, new)
+    with Expander() as expander:
+        old, fresh = _pair(existing, new, expander)
     for c in (old, fresh):
         if c.failed:
             warn(f"{c.path}: {c.info.status.value}: {c.info.error}")
@@ -140,8 +152,10 @@ def preflight_command(
     folders or files of the trees could not be walked, 2 on an error (a missing
     folder, a damaged file or cabinet in SOURCE or TARGET).
     """
-    planner = Planner(source, target, include_backups=include_backups, follow_links=follow_links)
-    plan = planner.plan()
+    with Planner(
+        source, target, include_backups=include_backups, follow_links=follow_links
+    ) as planner:
+        plan = planner.plan()
     for problem in plan.problems:
         warn(f"{problem.path}: {problem.message}")
     reported: set[str] = set()
@@ -168,14 +182,14 @@ def _say(answer: Answer, detail: bool, interactive: bool) -> None:
     if not label:
         # Piped: a blank line answers a blank line, so that answers stay in step with names.
         if not interactive:
-            click.echo("")
+            write_stdout("\n")
         return
     # click.echo drops the colour codes when stdout is not a terminal.
-    styled = click.style(label, fg=REPLY_COLOURS[answer.reply], bold=True)
-    click.echo(f"{styled} — {rest}")
+    styled = click.style(visible(label), fg=REPLY_COLOURS[answer.reply], bold=True)
+    write_stdout(f"{styled} — {visible(rest)}\n", styled=True)
     if detail:
         for line in answer_detail(answer):
-            click.echo(line)
+            say(line)
 
 
 def _read_line(stdin: TextIO, interactive: bool) -> str | None:
@@ -187,7 +201,9 @@ def _read_line(stdin: TextIO, interactive: bool) -> str | None:
             )
             return text
         line = stdin.readline()
-    except (click.Abort, EOFError, KeyboardInterrupt):
+    except (click.Abort, EOFError, KeyboardInterrupt, Interrupted) as exc:
+        if isinstance(exc, Interrupted) and exc.signum != signal.SIGINT:
+            raise  # SIGTERM, SIGHUP: the session is stopped, not ended
         if interactive:
             click.echo("", err=True)
         return None
@@ -255,7 +271,15 @@ def prompt_command(
         stdin.reconfigure(errors="replace")
     interactive = stdin.isatty()
     show_detail = interactive if detail is None else detail
-    planner = Planner(source, target, include_backups=include_backups, follow_links=follow_links)
+    with Planner(
+        source, target, include_backups=include_backups, follow_links=follow_links
+    ) as planner:
+        unanswered = _session(planner, stdin, interactive, show_detail)
+    sys.exit(EXIT_ERROR if unanswered else EXIT_CLEAN)
+
+
+def _session(planner: Planner, stdin: TextIO, interactive: bool, show_detail: bool) -> bool:
+    """Answer each name typed until the input ends; whether some name got no decision."""
     for problem in planner.problems:
         warn(f"{problem.path}: {problem.message}")
     for sf in planner.sources:
@@ -276,7 +300,9 @@ def prompt_command(
             answer = planner.lookup(text)
             unanswered = unanswered or answer.reply in _UNANSWERED
             _say(answer, show_detail, interactive)
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, Interrupted) as exc:
+        if isinstance(exc, Interrupted) and exc.signum != signal.SIGINT:
+            raise
         # Ctrl-C while an answer is being worked out ends the session as Ctrl-D does.
         click.echo("", err=True)
-    sys.exit(EXIT_ERROR if unanswered else EXIT_CLEAN)
+    return unanswered

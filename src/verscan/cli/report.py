@@ -8,13 +8,16 @@ from collections.abc import Iterable
 
 import click
 
-from verscan.atomic import write_atomic
 from verscan.cli.common import (
     EXIT_CLEAN,
     EXIT_ERROR,
     EXIT_FINDINGS,
+    OUTPUT_PATH,
+    deliver,
+    for_terminal,
     handle_errors,
     progress,
+    refuse_output,
     warn,
 )
 from verscan.cli.options import (
@@ -24,7 +27,6 @@ from verscan.cli.options import (
     load_manifest_args,
     manifests_option,
     os_option,
-    refuse_existing,
 )
 from verscan.compare.fleet import Failed, Judged, assemble
 from verscan.compare.judging import Outcome, Task, default_jobs, judge_all
@@ -54,9 +56,9 @@ _REPORT_FORMATS = (*(f.value for f in TABULAR_AND_STRUCTURED), "html")
 @click.option(
     "--output",
     "-o",
-    type=click.Path(dir_okay=False),
+    type=OUTPUT_PATH,
     default=None,
-    help="Write the report to FILE (atomically) instead of standard output.",
+    help="Write the report to FILE (atomically) instead of standard output ('-').",
 )
 @click.option("--force", is_flag=True, help="Replace --output FILE if it exists.")
 @click.option("--title", default="verscan fleet report", show_default=True, help="HTML title.")
@@ -116,8 +118,7 @@ def report_command(
     """
     if jobs is not None and scheduler is not None:
         raise click.UsageError("--jobs is for the local pool: leave it out with --scheduler")
-    if output is not None:
-        refuse_existing(output, force)
+    refuse_output(output, force)
     manifests, failed = load_manifest_args(manifest_paths)
     if not manifests:
         sys.exit(EXIT_ERROR)
@@ -131,13 +132,11 @@ def report_command(
         doc = fleet_document(fleet, views=("machines", "kbs", "reasons"))
         text = HtmlRenderer(title, [fleet_summary_line(fleet)]).render(doc)
     elif fmt == OutputFormat.CSV.value:
-        text = render(fleet_document(fleet, views=("machines",)), fmt)
+        doc = fleet_document(fleet, views=("machines",))
+        text = render(doc, fmt, terminal=for_terminal(output))
     else:
         text = render(fleet_document(fleet, views=("machines", "reasons")), fmt)
-    if output is None:
-        click.echo(text, nl=False)
-    else:
-        write_atomic(output, text, force=force)
+    deliver(text, output, force)
     warn(fleet_summary_line(fleet))
     if failed:
         sys.exit(EXIT_ERROR)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 
 import click
@@ -17,6 +16,7 @@ from verscan.cli.common import (
     progress,
     warn,
 )
+from verscan.cli.images import open_target, partition_option
 from verscan.cli.options import (
     MANIFESTS_HELP,
     exclude_option,
@@ -26,24 +26,16 @@ from verscan.cli.options import (
     os_option,
     profile_of,
 )
-from verscan.errors import SourceError
 from verscan.reports.scan import scan_document, summary_line
-from verscan.system.directory import DirectorySystem
 from verscan.system.exclude import make_exclude
 from verscan.system.interface import System
 from verscan.verdicts import FileVerdict, KBVerdict
 from verscan.verdicts.scan import scan
 
 
-def open_system(target: str, *, follow_links: bool = False) -> System:
-    """A directory, or a saved inventory file, as a system to scan."""
-    if os.path.isdir(target):
-        return DirectorySystem(target, follow_links=follow_links)
-    if os.path.isfile(target):
-        from verscan.system.inventory import InventorySystem, load_inventory
-
-        return InventorySystem(load_inventory(target))
-    raise SourceError(f"{target}: no such directory or inventory file")
+def open_system(target: str, *, follow_links: bool = False, partition: int | None = None) -> System:
+    """A directory, a disk image, or a saved inventory file, as a system to scan."""
+    return open_target(target, follow_links=follow_links, partition=partition)
 
 
 @click.command("scan")
@@ -57,6 +49,7 @@ def open_system(target: str, *, follow_links: bool = False) -> System:
     help="Also list copies in backup folders ($NtUninstall…$, dllcache, WinSxS, …).",
 )
 @follow_option("TARGET")
+@partition_option()
 @os_option()
 @exclude_option
 @handle_errors
@@ -69,19 +62,23 @@ def scan_command(
     show_files: bool,
     include_backups: bool,
     follow_links: bool,
+    partition: int | None,
     os_text: str | None,
     excludes: tuple[str, ...],
 ) -> None:
     """Decide for each KB whether its hotfix is on the system at TARGET.
 
     TARGET is a Windows system folder (a mounted volume, a share, an extracted
-    image) or an inventory saved by `verscan inventory`. Which Windows it is
-    (release, service pack, platform) is found from its kernel first: a KB's
-    rows for other releases or platforms do not apply to it.
+    image), a disk image (EWF .E01, VHD, VHDX, VMDK or raw; read without
+    mounting, with the images extra) or an inventory saved by `verscan
+    inventory`. Which Windows it is (release, service pack, platform) is found
+    from its kernel first: a KB's rows for other releases or platforms do not
+    apply to it.
 
     \b
     Example:
       verscan scan fixtures/systems/win2000-sp4 -m manifests/
+      verscan scan evidence.E01 -m manifests/ --partition 2
       verscan scan /mnt/c -m manifests/ --files --format json -o report.json
       verscan scan /mnt/c -m manifests/ --os "Windows XP SP3 x86" --exclude "Program Files*"
 
@@ -92,7 +89,7 @@ def scan_command(
     manifests, errors = load_manifest_args(manifest_paths)
     if not manifests and errors:
         sys.exit(EXIT_ERROR)
-    system = open_system(target, follow_links=follow_links)
+    system = open_system(target, follow_links=follow_links, partition=partition)
     result = scan(
         system,
         manifests,

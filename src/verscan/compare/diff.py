@@ -26,6 +26,7 @@ taken with ``--all``.
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from verscan.pe import Status, VersionInfo
@@ -74,6 +75,9 @@ class Side:
     """True when the inventory was just taken of a directory: hashes can be had from the files."""
     system: Profile | None = None
     """Which Windows it is, when stated (``--os``); else the inventory's own profile."""
+    hasher: Callable[[str], str | None] | None = None
+    """How a live side's file is hashed by its relative path, when not from the host's
+    files (a disk image's); None: read ``root/rel``."""
 
     def profile(self) -> Profile:
         """Which Windows it is: stated, recorded in the inventory, or found from its files."""
@@ -90,6 +94,8 @@ class Side:
         """The file's SHA-256: recorded, or read from the file of a live directory."""
         if f.sha256 is not None or not self.live:
             return f.sha256
+        if self.hasher is not None:
+            return self.hasher(f.rel)
         return file_sha256(joined(self.inventory.root, f.rel))
 
 

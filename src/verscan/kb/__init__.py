@@ -11,7 +11,10 @@ empty, reinterpreted, or tables skipped (``notes``).
 An article without a file table gives a manifest with no files; whether that is
 an error is the caller's decision.
 
-How the package reads an article: :mod:`.source` decodes and tells the kind;
+How the package reads an article: :mod:`.files` finds the articles in folders;
+:mod:`.source` decodes and tells the kind (a web page only when the text *is*
+an HTML document: Markdown that quotes ``<br/>`` and text with ``<BR/>`` in a
+stack dump stay text);
 :mod:`.identity` finds the KB number, title and products; :mod:`.text` walks
 plain text and hands each table to :mod:`.aligned` (space-aligned, under a
 header of :mod:`.headers`), :mod:`.cells` (pipes, grids, Markdown; also HTML
@@ -23,7 +26,11 @@ row's cells with :mod:`.values` into a :class:`~verscan.manifest.model.FileRow`.
 Decisions on the ambiguous cases:
 
 - **Not file rows**: rows that give a name and no version, size, date or time
-  (bare names, name-only tables such as "NIC Driver Name / New Files"), noted;
+  (bare names, name-only tables such as "NIC Driver Name / New Files"), noted
+  (but under a Version column of a grid or a Markdown or HTML table, a row
+  whose version is ``N/A``, ``NA`` or empty is a file without a version: kept,
+  version ``None``); rows that name a product, not a file (``Microsoft FoxPro
+  2.5b  Sat, Dec 4, 1993``), noted; a footnote between two rows, noted;
   ``dir`` listings; hash tables (a SHA-256 column of a real file table fills
   ``sha256``); download tables and tables of update packages only; prose
   (``SHELL32.DLL  version 4.00.955  dated 9/30/96``) and lines that begin
@@ -52,22 +59,34 @@ Decisions on the ambiguous cases:
   product list or title when they are of one kernel line; the system platform
   the section names (``x64-based``). See :mod:`.releases`.
 - **Section**: the nearest heading between the previous table and this one
-  (underlined, ``IIS 5.0:``, a stand-alone short line, a Markdown or HTML
-  heading); else the scope the introducing sentence names (``Service Pack 2
-  (SP2)``, ``Secupd.exe``, ``Windows NT Intel``); boilerplate sentences name
-  none and the section is ``None``. Label lines, Locale cells and OS names
-  from Platform cells are appended: ``Windows 2000 / Japanese``.
-- **Version**: as printed, leading zeros kept; a word or a build tag after
-  the dotted number is dropped (``5.0.2195.4555 shp``, ``6.1.7601.17514
-  (win7sp1_rtm...)``); versions that are not dotted numbers (``Gen 1.35``,
-  ``A.03.01``, ``1.00/1.00``) are kept as printed with a note; ``N/A`` and
-  ``Not applicable`` are ``None``. A Version column whose values are all
-  dotted thousands (``1.854.736``) in a table without a Size column holds sizes.
-- **Date**: ``YYYY-MM-DD``. Numeric dates are month first (``7/29/97``),
-  unless a table's dates are day first: one of them can only be read so
-  (``21/09/1999``) and none can only be month first; then all of that table's
-  are (``08/06/2000`` is 8 June), with a note.
-- **Size**: bytes only; ``685 KB`` and ``1.79 MB`` give ``None`` and a note.
+  (underlined, ``IIS 5.0:``, a stand-alone short line, a Markdown heading of
+  any length, an HTML heading); else the scope the introducing sentence
+  names (``Service Pack 2 (SP2)``, ``Secupd.exe``, ``Windows NT Intel``);
+  boilerplate sentences name none and the section is ``None``. Label lines,
+  Locale cells and OS names from Platform cells are appended: ``Windows 2000 /
+  Japanese``.
+- **Version**: as printed, leading zeros kept; a word, a build tag or a floor
+  after the dotted number is dropped (``5.0.2195.4555 shp``, ``6.1.7601.17514
+  (win7sp1_rtm...)``, ``1.2(build 786)``, ``2.20.4054 or greater``), with a
+  note; a version with commas is dotted (``1, 0, 0, 72`` → ``1.0.0.72``);
+  versions that are not dotted numbers (``Gen 1.35``, ``A.03.01``,
+  ``1.00/1.00``) and bare build numbers (``786``) leave the version ``None``
+  with a note quoting them, and the row is kept; ``N/A`` and ``Not
+  applicable`` are ``None``. A Version column whose values are all dotted
+  thousands (``1.854.736``) in a table without a Size column holds sizes.
+- **Date**: ``YYYY-MM-DD``; a month name may come first (``Aug-12-2000``)
+  and a weekday before the date (``Sat, Dec 4, 1993``). Numeric dates are
+  month first (``7/29/97``), unless a table's dates are day first: one of
+  them can only be read so (``21/09/1999``) and none can only be month first;
+  then all of that table's are (``08/06/2000`` is 8 June), with a note.
+- **Size**: bytes only (``185,760b`` is bytes); ``685 KB`` and ``1.79 MB``
+  give ``None`` and a note.
+- **Header words**: a known label with a qualifying word names the same column
+  (``Current version``, ``Date Created``); up to two labels the vocabulary
+  does not know (``ActiveX Control``, ``Edition``) become columns of free text,
+  where a description may name a version (``ADO Data Control 6.0``). Rows
+  with more values than the header has columns are read by the shapes of
+  their values, with a note; cells out of their columns' order, likewise.
 - **Service pack and branch**: ``sp_requirement`` from an SP requirement
   column, else from the branch (``SP2QFE`` gives SP2 and QFE); ``RTM`` is kept.
 - **KB number**: the ``kb`` argument; else the article's own header, title,

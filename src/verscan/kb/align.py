@@ -11,6 +11,7 @@ fit its column's shape, and header positions only break ties.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -28,6 +29,8 @@ _NEAR_MAX = 0.4
 _PAREN = re.compile(r"\([^()]{1,40}\)")
 _AMPM = re.compile(r"[AaPp]\.?[Mm]?\.?")
 _SUFFIX = re.compile(r"[A-Za-z]{1,5}")
+_BUILD = re.compile(r"\d{1,6}")
+_NAME_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9_'&-]{0,30}")
 _LABEL_WORD = re.compile(r"[A-Za-z][A-Za-z0-9'-]{0,30}")
 
 
@@ -93,14 +96,20 @@ def _fit_cost(field: Field, toks: Sequence[Token], stems: bool = False) -> float
     text = " ".join(t.text for t in toks)
     first = toks[0].text
     if field is Field.DATE:
-        if n <= 3 and values.parse_date(text):
+        if n <= 4 and values.parse_date(text):
             return 0.0
+        if n <= 5 and values.parse_datetime(text):
+            return 0.3  # "1/07/99 06:04pm": the time printed in the Date column
         if n == 1 and re.fullmatch(r"\d{1,4}[-/][\w-]{1,12}[-/]?\d{0,4}", first):
             return _JUNK
         return None
     if field is Field.TIME:
         if n <= 2 and values.parse_time(text):
             return 0.0
+        if n == 1 and re.fullmatch(r"[xX?]{1,2}[:.][xX?]{2}[aApP]?", first):
+            return 0.2  # "xx:xx": a time the article does not give
+        if n == 1 and values.parse_time(first.replace(".", ":", 1)) and "." in first:
+            return 0.5  # "22.36": read as 22:36, with a note
         if n == 1 and re.fullmatch(r"\d{1,2}:\d{1,2}[\w:]{0,6}", first):
             return _JUNK
         return None
@@ -136,26 +145,32 @@ def _version_cost(toks: Sequence[Token], text: str) -> float | None:
     first = toks[0].text
     if text.lower() in values.NULL_WORDS:
         return 0.2
+    if n <= 4 and values.comma_version(text):
+        return 0.3  # "1, 0, 0, 72": a version as resource compilers print it
     if n == 1:
         if values.is_version_token(first):
             return 0.0
+        if _BUILD.fullmatch(first):
+            return 0.5  # a bare build number ("786"): kept, its version left empty
         if values.clean_version(first) and not values.parse_size(first):
             return 0.3  # "1.00/1.00", "5.0.2195.4555shp"
         if re.fullmatch(r"[A-Za-z]?\.?\d{1,5}(?:\.\d{1,5}){1,4}[A-Za-z]?", first):
             return _JUNK  # "A.03.01": a version of a kind, kept with a note
         return None
-    if n == 2:
-        second = toks[1].text
-        if (
-            values.is_version_token(first)
-            and _SUFFIX.fullmatch(second)
-            and not _AMPM.fullmatch(second)
-        ):
-            return 0.3  # "5.0.2195.4555 shp"
-        if _SUFFIX.fullmatch(first) and values.is_version_token(second):
-            return 0.3  # "Gen 1.35"
-        if re.fullmatch(r"\(.{1,60}\)", second) and values.is_version_token(first):
-            return 0.2  # "6.1.7601.17514 (win7sp1_rtm.101119-1850)"
+    if n == 2 and _SUFFIX.fullmatch(first) and values.is_version_token(toks[1].text):
+        return 0.3  # "Gen 1.35"
+    if n == 2 and _AMPM.fullmatch(toks[1].text):
+        return None  # a time's half of the day, not a build tag
+    version = values.clean_version(text)
+    if (
+        n <= 4
+        and version is not None
+        and text.startswith(version)
+        and values.version_qualifier(text[len(version) :])
+    ):
+        # "5.0.2195.4555 shp", "6.1.7601.17514 (win7sp1_rtm.101119-1850)",
+        # "2.20.4054 or greater", "1.2(build 786)"
+        return 0.2 if text[len(version) :].lstrip().startswith("(") else 0.3
     return None
 
 
@@ -170,6 +185,8 @@ def _name_cost(toks: Sequence[Token]) -> float | None:
             return 0.1  # "EXTERNAL.EXE(MS-DOS)"
         return None
     if not values.is_name_token(first):
+        if n <= 4 and _spaced_name(toks):
+            return 0.6  # "3d Flower Box.scr": a file name with spaces
         return None
     rest = " ".join(t.text for t in toks[1:])
     if n <= 3 and _PAREN.fullmatch(rest):
@@ -177,19 +194,38 @@ def _name_cost(toks: Sequence[Token]) -> float | None:
     return None
 
 
+def _spaced_name(toks: Sequence[Token]) -> bool:
+    """Words one space apart ending in a file name: one name with spaces in it."""
+    if not values.is_name_token(toks[-1].text) or "\\" in toks[-1].text:
+        return False
+    if any(b.start - a.end != 1 for a, b in itertools.pairwise(toks)):
+        return False
+    return all(_NAME_WORD.fullmatch(t.text) and not is_typed(t.text) for t in toks[:-1])
+
+
 def _free_cost(field: Field, toks: Sequence[Token], text: str) -> float | None:
     if len(toks) > 12:
         return None
+    extra = 0.0
+    described = field in (Field.OTHER, Field.LOCALE)
+    if field is Field.OTHER and len(toks) == 1 and values.is_name_token(toks[0].text):
+        return 0.3  # another file named in the row ("Online file  MAILUPD.EXE")
     for i, tok in enumerate(toks):
         word = tok.text
-        if values.is_name_token(word) or values.is_version_token(word):
+        if values.is_name_token(word) or values.parse_date(word) or values.parse_time(word):
             return None
-        if values.parse_date(word) or values.parse_time(word):
-            return None
+        if values.is_version_token(word):
+            # A description may name a version ("ADO Data Control 6.0"), after a word.
+            if not described or i == 0:
+                return None
+            extra += 0.3
         # A number may go on words ("Windows 98"), but cannot start a free cell:
-        # it is then a size or a version in the wrong place.
+        # it is then a size or a version in the wrong place. A locale may start
+        # with its number ("001036 French (France)").
         if i == 0 and values.parse_size(word) is not None:
-            return None
+            if field is not Field.LOCALE or len(toks) == 1:
+                return None
+            extra += 0.3
     if field is Field.PLATFORM and values.parse_platform(text):
         return 0.0
     if field is Field.SP and values.parse_sp(text):
@@ -197,8 +233,8 @@ def _free_cost(field: Field, toks: Sequence[Token], text: str) -> float | None:
     if field is Field.BRANCH and values.parse_branch(text)[1]:
         return 0.0
     if field in (Field.PATH, Field.LOCALE, Field.OTHER):
-        return 0.05 * (len(toks) - 1)
-    return 0.3 + 0.05 * (len(toks) - 1)
+        return extra + 0.05 * (len(toks) - 1)
+    return extra + 0.3 + 0.05 * (len(toks) - 1)
 
 
 def _near(col: Column, toks: Sequence[Token], weight: float) -> float:

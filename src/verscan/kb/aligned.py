@@ -34,6 +34,7 @@ from verscan.kb.doc import MAX_BLANKS, MAX_LINE, Doc
 from verscan.kb.headers import header_columns
 from verscan.kb.rows import RawRow, block_marker, finish_table, join_section
 from verscan.kb.sections import is_underline
+from verscan.kb.shaped import shaped_line
 
 
 def read_aligned(doc: Doc, start: int, cols: list[Column]) -> int:
@@ -77,7 +78,7 @@ def read_aligned(doc: Doc, start: int, cols: list[Column]) -> int:
             cells = dict(got.cells)
             block = block_marker(cells) or block
             if not any(f in ATTRIBUTES for f in cells):
-                # A bare name under a file table: nothing to check it against.
+                # A name without values under a file table: nothing to check it against.
                 log.note(doc.numbers[i], "row gives a file name only; not read as a file", line)
                 blanks = 0
                 i += 1
@@ -97,11 +98,21 @@ def read_aligned(doc: Doc, start: int, cols: list[Column]) -> int:
             i += 1
             end = i
             continue
+        unnamed = _unnamed(line, cols)
+        if unnamed is not None:
+            log.note(doc.numbers[i], f"row names no file ({unnamed!r}); not read as a file", line)
+            blanks = 0
+            i += 1
+            end = i
+            continue
         if blanks == 0 and raws and _continuation(toks, cols, spans, raws):
             i += 1
             end = i
             continue
         nxt = doc.next_text(i)
+        if raws and _alternative(toks) and nxt is not None and _fits(lines[nxt], cols):
+            i += 1  # "-or-" between two rows of the table
+            continue
         if _label(toks, left) and nxt is not None and _fits(lines[nxt], cols):
             label = " ".join(t.text for t in toks).rstrip(":")
             label_platform = values.platform_in_text(label)
@@ -109,6 +120,29 @@ def read_aligned(doc: Doc, start: int, cols: list[Column]) -> int:
             block_no += 1
             blanks = 0
             i += 1
+            continue
+        shaped = shaped_line(line) if _row_start(toks, left) else None
+        if shaped is not None:
+            # Every word has a clear shape, but the header has fewer columns than
+            # the row ("Date  Version  File name" over rows with a size).
+            log.note(
+                doc.numbers[i],
+                "row does not fit the table's header; read by the shapes of its values",
+                line,
+            )
+            raws.append(
+                RawRow(
+                    doc.numbers[i],
+                    line,
+                    shaped,
+                    section=join_section(section, label),
+                    platform=block_marker(shaped) or block or label_platform or platform,
+                    block=block_no,
+                )
+            )
+            blanks = 0
+            i += 1
+            end = i
             continue
         if looks_like_row(toks) and _row_start(toks, left):
             log.problem(
@@ -118,7 +152,12 @@ def read_aligned(doc: Doc, start: int, cols: list[Column]) -> int:
             i += 1
             end = i
             continue
-        break
+        resume = _resume(doc, i, cols) if raws and blanks == 0 else None
+        if resume is None:
+            break
+        for k in range(i, resume):  # a footnote between two rows of the table
+            log.note(doc.numbers[k], "line inside the table is not a file row; skipped", lines[k])
+        i = resume
     doc.add(start, finish_table(raws, {c.field for c in cols}, log), end)
     return max(end, start + 1)
 
@@ -157,6 +196,24 @@ def _label(toks: Sequence[Token], left: int) -> bool:
     return not any(is_typed(t.text) for t in toks)
 
 
+def _resume(doc: Doc, at: int, cols: Sequence[Column]) -> int | None:
+    """Where the table goes on after one or two lines that are not rows (a footnote).
+
+    Only when the lines run on without a blank line and the next one is a row.
+    """
+    for k in range(at + 1, min(len(doc.lines), at + 3)):
+        if not doc.lines[k].strip():
+            return None
+        if _fits(doc.lines[k], cols) is not None:
+            return k
+    return None
+
+
+def _alternative(toks: Sequence[Token]) -> bool:
+    """A line of ``-or-`` (or ``and``) between two rows: the table goes on."""
+    return len(toks) <= 2 and all(t.text.strip("-()").lower() in ("or", "and") for t in toks)
+
+
 def _continuation(
     toks: Sequence[Token],
     cols: Sequence[Column],
@@ -183,9 +240,27 @@ def _continuation(
 
 
 def _is_row(got: Fit, toks: Sequence[Token]) -> bool:
-    """A fitted line is a row when it has a name and an attribute, or is a bare name."""
-    if Field.NAME not in got.cells and Field.NAMEPATH not in got.cells:
-        return False
-    if any(f in ATTRIBUTES for f in got.cells):
-        return True
-    return len(toks) <= 2 and len(got.cells) == 1
+    """A fitted line is a row when it has a name (and attributes, or words in free columns)."""
+    return Field.NAME in got.cells or Field.NAMEPATH in got.cells
+
+
+def _unnamed(line: str, cols: Sequence[Column]) -> str | None:
+    """The words in the name column of a row that names no file, else ``None``.
+
+    Some tables list products among their files (``Microsoft FoxPro  2.5b  Sat,
+    Dec 4, 1993  1:34:18 PM``): plain words where the file name goes, then two
+    or more values that fit their columns.
+    """
+    named = [c for c in cols if c.field in (Field.NAME, Field.NAMEPATH)]
+    if len(line) > MAX_LINE or not named:
+        return None
+    toks = tokenize(line)
+    if label_prefix(toks):
+        return None
+    free = [replace(c, field=Field.OTHER) if c in named else c for c in cols]
+    got = fit(toks, free)
+    if got is None or any(c.field is Field.OTHER for c in cols):
+        return None
+    if sum(f in ATTRIBUTES for f in got.cells) < 2:
+        return None
+    return got.cells.get(Field.OTHER)

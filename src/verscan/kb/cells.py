@@ -263,6 +263,26 @@ def _by_shape(cells: Sequence[str], columns: Sequence[Field | None]) -> dict[Fie
     return dict(got.cells) if got else None
 
 
+def _by_kind(cells: Sequence[str], columns: Sequence[Field | None]) -> dict[Field, str] | None:
+    """A row whose cells are swapped (``| 5.5.2632 | Ese.dll |`` under ``File name |
+    Version``), read by the shape of each cell; ``None`` unless every filled cell has
+    a shape of its own that one of the columns holds."""
+    wanted = {f for f in columns if f is not None}
+    out: dict[Field, str] = {}
+    for cell in cells:
+        if not cell:
+            continue
+        kind = classify(cell)
+        if kind is Field.NAME and Field.NAMEPATH in wanted:
+            kind = Field.NAMEPATH
+        if kind is None or kind in out or kind not in wanted:
+            return None
+        out[kind] = cell
+    if Field.NAME not in out and Field.NAMEPATH not in out:
+        return None
+    return out if _fits(out) else None
+
+
 class _Table:
     """State while one cell table is read."""
 
@@ -414,8 +434,15 @@ def _read_row(table: _Table, row: CellRow, cells: list[str]) -> None:
         refit = _by_shape(cells, columns)
         if refit is not None and _fits(refit):
             got = refit
+        elif (kinds := _by_kind(cells, columns)) is not None:
+            table.log.note(
+                row.line, "cells are not in their columns' order; read by their shapes", row.text
+            )
+            got = kinds
     if Field.NAME in got or Field.NAMEPATH in got:
-        if _has_value(got):
+        if _has_value(got) or Field.VERSION in columns:
+            # Under a Version column, a row whose version is empty or "N/A" is a
+            # file of the fix without a version (a data file): kept, version null.
             table.add(row, got)
         else:
             table.log.note(row.line, "row gives a file name only; not read as a file", row.text)

@@ -72,7 +72,7 @@ _add(
 _add(
     Field.SIZE,
     "size", "file size", "size (bytes)", "size in bytes", "bytes", "file size (bytes)",
-    "size(bytes)", "file size in bytes", "size (kb)", "file size (kb)", "length",
+    "size(bytes)", "file size in bytes", "size (kb)", "file size (kb)", "length", "filesize",
 )  # fmt: skip
 _add(Field.DATE, "date", "file date", "date modified", "modified", "release date", "dates")
 _add(Field.TIME, "time", "file time", "time (utc)", "utc time", "times")
@@ -119,11 +119,29 @@ def normalize(label: str) -> str:
     return s
 
 
+# Words that qualify a label without changing what the column holds:
+# "Current version", "New version", "Date created", "Time created".
+_QUALIFIED = re.compile(
+    r"(?:current|new|latest|updated|installed|original|fixed|revised|hotfix|fix)\s(?P<a>.+)"
+    r"|(?P<b>.+?)\s(?:created|last modified)"
+)
+
+
 def field_of(label: str) -> Field | None:
-    """The field a header label names, or ``None`` for an unknown label."""
+    """The field a header label names, or ``None`` for an unknown label.
+
+    A known label with a qualifying word names the same field: ``Current
+    version`` is a version, ``Date created`` a date.
+    """
     if len(label) > 60:
         return None
-    return _VOCABULARY.get(normalize(label))
+    key = normalize(label)
+    found = _VOCABULARY.get(key)
+    if found is None:
+        m = _QUALIFIED.fullmatch(key)
+        if m is not None:
+            found = _VOCABULARY.get(m.group("a") or m.group("b"))
+    return found
 
 
 def is_file_table(fields: Sequence[Field | None]) -> bool:

@@ -16,6 +16,8 @@ from verscan.kb.columns import ATTRIBUTES, LONGEST, Field, field_of, is_file_tab
 MAX_LINE = 400
 """Longer lines are prose (or junk), never headers."""
 
+_NAME_WORD = re.compile(r"name|file|module|binary|path", re.IGNORECASE)
+
 
 def _labels(toks: Sequence[Token]) -> list[Column] | None:
     """Read a group of header words as labels, longest first; ``None`` if a word is unknown."""
@@ -43,11 +45,12 @@ def header_columns(line: str) -> list[Column] | None:
     The header's words fall into groups at gaps of two or more spaces (or
     tabs); each group is read as labels, longest first (``File name and path``
     before ``File name``). One group of up to four plain words may be a label
-    the vocabulary does not know (``Control``, ``Component``): it becomes a
-    column of free text.
+    the vocabulary does not know (``Control``, ``Component``), or two
+    (``ActiveX Control  FileName  Version  Edition``): each becomes a column
+    of free text.
     """
-    if len(line) > MAX_LINE or not line.strip():
-        return None
+    if len(line) > MAX_LINE or not _NAME_WORD.search(line):
+        return None  # every label of a name column has one of these words
     toks = tokenize(line)
     if len(toks) > 24:
         return None
@@ -68,7 +71,8 @@ def header_columns(line: str) -> list[Column] | None:
             unknown += 1
             got = [Column(Field.OTHER, group[0].start, group[-1].end, " ".join(words))]
         cols.extend(got)
-    if unknown > 1 or len(cols) - unknown < 2:
+    known = len(cols) - unknown
+    if known < 2 or unknown > min(2, known):
         return None
     if not is_file_table([c.field for c in cols]):
         return None

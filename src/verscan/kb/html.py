@@ -39,6 +39,21 @@ _BOLD = frozenset({"b", "strong"})
 _VOID = frozenset({"br", "hr", "img", "meta", "link", "input", "wbr", "area", "base", "col"})
 _MAX_SPAN = 50
 _MAX_CELL_TEXT = 2000
+_LT = "\ud800"
+"""Stands for a ``<`` that starts no tag while the page is parsed (html.parser would hand
+such text over one character at a time: a line of a million of them took a minute). A lone
+surrogate, which no decoded article holds (articles are decoded strictly or with
+replacement characters); :meth:`_Page.handle_data` gives the ``<`` back."""
+_TAG_START = re.compile(_LT + r"(?=[A-Za-z/!?])")
+
+
+def _stray_lt_hidden(text: str) -> str:
+    """``text`` with every ``<`` that starts no tag (nor comment, declaration) as :data:`_LT`."""
+    if "<" not in text:
+        return text
+    return _TAG_START.sub("<", text.replace("<", _LT))
+
+
 _SAVED_FROM = re.compile(r"saved from url=\(\d+\)(\S+)", re.IGNORECASE)
 _GENERIC_TITLE = re.compile(
     r"^(?:Microsoft Support|Help and Support|Support|Microsoft)$|Knowledge ?Base Article", re.I
@@ -74,6 +89,8 @@ class _Table:
     cells: list[tuple[str, int, int]] = field(default_factory=list)
     row_line: int = 0
     cell: list[str] | None = None
+    cell_chars: int = 0
+    """Characters in ``cell`` so far (counted, not summed: a cell may come in a million pieces)."""
     cell_span: tuple[int, int] = (1, 1)
     pending: dict[int, tuple[int, str]] = field(default_factory=dict)
     mark: int = 0
@@ -237,6 +254,8 @@ class _Page(HTMLParser):
 
     def handle_data(self, data: str) -> None:
         """Text goes to the title, the current cell, a ``<pre>`` line or the text."""
+        if _LT in data:
+            data = data.replace(_LT, "<")
         if self.in_title:
             self.title_parts.append(data)
             return
@@ -246,8 +265,9 @@ class _Page(HTMLParser):
         if table is not None:
             if table.in_caption and len(table.caption or "") < _MAX_CELL_TEXT:
                 table.caption = (table.caption or "") + data
-            elif table.cell is not None and sum(len(p) for p in table.cell) < _MAX_CELL_TEXT:
+            elif table.cell is not None and table.cell_chars < _MAX_CELL_TEXT:
                 table.cell.append(data)
+                table.cell_chars += len(data)
             return
         if self.h1_parts is not None:
             self.h1_parts.append(data)
@@ -337,6 +357,7 @@ class _Page(HTMLParser):
         if not table.row_line:
             table.row_line = self.getpos()[0]
         table.cell = []
+        table.cell_chars = 0
         table.cell_span = (_span(attrs.get("colspan")), _span(attrs.get("rowspan")))
 
     def _end_cell(self, table: _Table) -> None:
@@ -390,7 +411,7 @@ def read_html(text: str, log: Log) -> Page:
     """Read a saved web page: its tables' file rows in page order, and its text."""
     page = _Page()
     try:
-        page.feed(text)
+        page.feed(_stray_lt_hidden(text))
         page.close()
     except (AssertionError, ValueError):  # pragma: no cover - the parser is lenient
         pass

@@ -10,6 +10,7 @@ page its address (canonical link, ``saved from url`` comment, meta tags).
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -39,9 +40,13 @@ _URL_NUMBER = (
     re.compile(r"/(?:Q|KB)(\d{4,7})(?:[/.?#]|$)", re.IGNORECASE),
 )
 _TITLE = re.compile(r"^\s*TITLE\s*:(.+)$", re.IGNORECASE | re.MULTILINE)
+_MARKDOWN_TITLE = re.compile(r"#\s+(\S.{0,300}?)\s*#*\s*$")
 _PRODUCT = re.compile(r"^\s*PRODUCT(?:\(S\))?\s*:(.+)$", re.IGNORECASE | re.MULTILINE)
 _APPLIES = re.compile(
     r"^\s*(?:the information in this article applies to|applies to)\s*:?\s*(.*)$", re.IGNORECASE
+)
+_MARKDOWN_PRODUCTS = re.compile(
+    r"^\s*[_*]{1,2}(?:Original product version|Applies to)\s*:\s*[_*]{1,2}\s*(.*)$", re.IGNORECASE
 )
 _BULLET = re.compile(r"^(\s*)(?:[-*\u2022\u00b7o]|\d{1,2}[.)])\s+(.+)$")
 _PARTS = re.compile(
@@ -114,12 +119,20 @@ def _digits(text: str) -> str:
 
 
 def title_from_text(lines: Sequence[str]) -> str | None:
-    """The title: a ``TITLE   :`` header, or a first line that reads like a title."""
+    """The title: a ``TITLE   :`` header (or front-matter ``title:``), a Markdown
+    ``# heading``, or a first line that reads like a title."""
     head = "\n".join(lines[:60])
     m = _TITLE.search(head)
     if m:
-        return clean_title(m.group(1))
-    for line in lines[:40]:
+        title = clean_title(m.group(1))
+        if title:
+            return title
+    body = lines[_front_matter_end(lines) :]
+    for line in body[:40]:
+        m = _MARKDOWN_TITLE.match(line)
+        if m:
+            return clean_title(m.group(1))
+    for line in body[:40]:
         s = line.strip().lstrip("#").strip()
         if not s:
             continue
@@ -133,9 +146,19 @@ def title_from_text(lines: Sequence[str]) -> str | None:
     return None
 
 
+def _front_matter_end(lines: Sequence[str]) -> int:
+    """The index of the first line after a Markdown page's front matter (0 if none)."""
+    if not lines or lines[0].strip() != "---":
+        return 0
+    for k in range(1, min(len(lines), 200)):
+        if lines[k].strip() in ("---", "..."):
+            return k + 1
+    return 0
+
+
 def clean_title(text: str) -> str | None:
-    """A title without surrounding quotes or the article's number at its end."""
-    s = " ".join(text.split())
+    """A title without surrounding quotes, entities or the article's number at its end."""
+    s = " ".join(html.unescape(text).split()) if "&" in text else " ".join(text.split())
     if len(s) > 1 and s[0] == s[-1] and s[0] in "\"'":
         s = s[1:-1].strip()  # a quoted front-matter value
     s = _TITLE_NUMBER.sub("", s).strip()
@@ -144,12 +167,17 @@ def clean_title(text: str) -> str | None:
 
 
 def products_from_text(lines: Sequence[str]) -> tuple[str, ...]:
-    """Products from the ``PRODUCT :`` header and the "applies to" list."""
+    """Products from the ``PRODUCT :`` header, the "applies to" list, and a support
+    article's ``_Original product version:_`` / ``_Applies to:_`` line."""
     out: list[str] = []
     head = "\n".join(lines[:60])
     m = _PRODUCT.search(head)
     if m and m.group(1).strip():
         out.append(" ".join(m.group(1).split()))
+    for line in lines[:60]:
+        m = _MARKDOWN_PRODUCTS.match(line) if len(line) <= 5000 else None
+        if m is not None:
+            out.extend(_product_list(m.group(1)))
     for i, line in enumerate(lines[:400]):
         m = _APPLIES.match(line) if len(line) <= 300 else None
         if m is None:
@@ -164,6 +192,21 @@ def products_from_text(lines: Sequence[str]) -> tuple[str, ...]:
         if product and product not in seen and len(product) <= 200:
             seen.append(product)
     return tuple(seen)
+
+
+def _product_list(text: str) -> list[str]:
+    """``A, B, Windows 10, version 1809`` as products; a ``version ...`` part stays
+    with the product before it."""
+    items: list[str] = []
+    for part in text.replace("&nbsp;", " ").split(","):
+        part = " ".join(part.split())
+        if not part:
+            continue
+        if items and re.match(r"(?:version|update|service pack|sp\d)\b", part, re.IGNORECASE):
+            items[-1] = f"{items[-1]}, {part}"
+        else:
+            items.append(part)
+    return items
 
 
 def _bullets(lines: Sequence[str], start: int) -> list[str]:

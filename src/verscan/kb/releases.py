@@ -129,9 +129,9 @@ def _prod_ver(lines: Sequence[str]) -> list[str]:
     names: list[str] = []
     for part in values.split(";"):
         key, colon, versions = part.partition(":")
-        if not colon:
-            continue
-        table = _NT_VERSIONS if "nt" in key.lower() else _WINDOWS_VERSIONS
+        if not colon:  # "PROD/VER::4.0": the product's own versions
+            key, versions = product, part
+        table = _NT_VERSIONS if re.search(r"nt\b", key, re.IGNORECASE) else _WINDOWS_VERSIONS
         for version in re.split(r"[,\s]+", versions):
             v = re.sub(r"sp\d.*$", "", version.strip().lower()).rstrip(".")
             if v in table:

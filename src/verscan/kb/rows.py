@@ -152,15 +152,28 @@ def _version(raw: RawRow, text: str | None, log: Log) -> str | None:
     """
     if not text or text.lower() in values.NULL_WORDS:
         return None
+    dotted = values.comma_version(text)
+    if dotted is not None and version_problem("version", dotted) is None:
+        log.note(raw.line, f"version {text!r} read as {dotted!r}", raw.text)
+        return dotted
     version = values.clean_version(text)
     if (
         version is not None
-        and re.fullmatch(re.escape(version) + r"(?:\s?[A-Za-z]{1,8}|\s?\(.*\))?", text)
+        and text.startswith(version)
         and version_problem("version", version) is None
     ):
-        if version != text:
-            log.note(raw.line, f"version {text!r} read as {version!r}", raw.text)
-        return version
+        tail = text[len(version) :]
+        if not tail or values.version_qualifier(tail):
+            if version != text:
+                log.note(raw.line, f"version {text!r} read as {version!r}", raw.text)
+            return version
+    if version is not None and version == text and text.isdigit():
+        log.note(
+            raw.line,
+            f"version {text!r} is a build number, not a file version; version left empty",
+            raw.text,
+        )
+        return None
     log.note(raw.line, f"version {text!r} is not a file version; version left empty", raw.text)
     return None
 
@@ -202,6 +215,10 @@ def _when(
     text = cells.get(Field.TIME)
     if text:
         time = values.parse_time(text)
+        if time is None and re.fullmatch(r"\d{1,2}\.\d{2}", text):
+            time = values.parse_time(text.replace(".", ":"))
+            if time is not None:
+                log.note(raw.line, f"time {text!r} read as {time!r}", raw.text)
         if time is None and text.lower() not in values.NULL_WORDS:
             log.note(raw.line, f"time {text!r} not understood; time left empty", raw.text)
     return date, time
@@ -262,7 +279,10 @@ def finish_table(raws: Sequence[RawRow], fields: Iterable[Field], log: Log) -> l
         row for row in (build_row(r, log, day_first=day_first) for r in raws) if row is not None
     ]
     if rows and all(_PACKAGE.fullmatch(r.name) and r.version is None for r in rows):
-        log.note(raws[0].line, "table lists update packages to download; not read as files")
+        for raw in raws:
+            log.note(
+                raw.line, "table lists update packages to download; not read as files", raw.text
+            )
         return []
     return rows
 
@@ -324,12 +344,13 @@ def _platform_text(raw: RawRow) -> str:
     return raw.cells.get(Field.PLATFORM, "").strip()
 
 
-_DRIVE = re.compile(r"^[A-Za-z]:[\\/]*")
+_DRIVE = re.compile(r"^(?:[A-Za-z]:)?[\\/]*")
 
 
 def _safe_path(raw: RawRow, path: str | None, log: Log) -> str | None:
-    """A folder hint a manifest can hold: relative (a drive letter is dropped, as the
-    hint matches folders under any scanned root), or none with a note."""
+    """A folder hint a manifest can hold: relative (a drive letter and a leading
+    ``\\`` are dropped, as the hint matches folders under any scanned root), or none
+    with a note."""
     if not path:
         return None
     relative = _DRIVE.sub("", path)

@@ -2,8 +2,9 @@
 
 Articles scope their tables in three ways: a heading line above the table
 (underlined ``Windows 2000`` / ``------------``, a short ``IIS 5.0:`` line, a
-stand-alone ``Microsoft Mail for PC Networks, version 3.0``, or ``For all
-supported x64-based versions of ...``); or only the sentence that introduces
+stand-alone ``Microsoft Mail for PC Networks, version 3.0``, ``For all
+supported x64-based versions of ...``, or a Markdown ``#####`` heading of any
+length); or only the sentence that introduces
 the table (``The English Service Pack 2 (SP2) version of this fix should have
 the following file attributes``, ``timestamp for Windows NT Alpha:``,
 ``installed by Secupd.exe:``).
@@ -25,6 +26,9 @@ TABLE_MARK = "\x00[table]"
 
 _LOOKBACK = 80  # lines scanned above a table for its heading
 _MAX_HEADING = 100
+_MAX_ATX = 300
+_ATX = re.compile(r"#{1,6}\s+\S")  # a Markdown heading: "##### For all supported ..."
+_ATX_LEVEL = re.compile(r"(#{1,6})\s+\S")
 
 # The article's own parts: a heading with one of these names is not a scope,
 # and the search for a table's heading stops there.
@@ -58,6 +62,8 @@ _STOPWORDS = (
     "important", "warning", "caution", "example", "see ", "then ", "it ", "use ",
 )  # fmt: skip
 
+_MARKUP = ("[", "!", "<", ">", "|", "{%", "```")
+"""How lines of markup begin (links, includes, images, tags, quotes): never a heading."""
 _TABLE_HEADER = re.compile(r"\S\s{2,}\S")  # words in columns: a table header, not a heading
 _REFERENCE = re.compile(r"\s*(?:Q|KB)\d{5,7}\b|\s*\d{5,7}\s")
 _LIST_ITEM = re.compile(r"\s*(?:[-*\u2022\u00b7o]\s|\d{1,2}[.)]\s|[a-z][.)]\s)")
@@ -103,8 +109,11 @@ def is_underline(line: str) -> bool:
 
 
 def _plain(text: str) -> str:
-    """A heading's words without Markdown marks (``#####``, ``**``) or a final colon."""
+    """A heading's words without Markdown marks (``#####``, ``**``, a list item's ``- ``) or a
+    final colon."""
     s = " ".join(text.split()).strip().lstrip("#").strip()
+    if s[:2] in ("- ", "* ", "+ "):
+        s = s[2:].strip()
     s = s.strip("*_").strip().rstrip(":").strip().strip("*_").strip()
     return s
 
@@ -165,6 +174,15 @@ def _heading_at(
     if line == TABLE_MARK:
         return None, True
     s = line.strip()
+    if _ATX.match(s) and len(s) <= _MAX_ATX:
+        # A Markdown heading is a heading whatever its length or wording; the
+        # one "# " heading is the article's title, above every scope.
+        text = _plain(s.rstrip("#"))
+        if is_part(text) or s.startswith("# "):
+            return None, True
+        if not text or _is_generic(text):
+            return None, False
+        return text, False
     if not s or len(s) > _MAX_HEADING:
         return None, False
     # An underlined heading: text over a rule.
@@ -200,6 +218,7 @@ def _heading_at(
     # between blank lines, or right above the table (copied web pages).
     if (
         len(words) <= 12
+        and not s.startswith(_MARKUP)
         and ": " not in s
         and s[-1] not in ".:;,!?\"'"
         and not _TABLE_HEADER.search(s)
@@ -255,10 +274,16 @@ def find_section(
     belong to that table. ``dense`` is :func:`is_dense` of the whole text.
     """
     floor = max(floor, at - _LOOKBACK, 0)
+    level = 7  # below a generic Markdown heading, only the headings that enclose it count
     for k in range(at - 1, floor - 1, -1):
+        atx = _ATX_LEVEL.match(lines[k].strip())
+        if level < 7 and (atx is None or len(atx.group(1)) >= level):
+            continue
         heading, stop = _heading_at(lines, k, at, dense)
         if stop:
             break
         if heading:
             return heading
+        if atx is not None and _is_generic(lines[k]):
+            level = len(atx.group(1))  # "#### File information": look to its parents
     return _intro_scope(lines, at, floor, dense)

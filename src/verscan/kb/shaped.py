@@ -64,6 +64,8 @@ def shaped_line(line: str) -> dict[Field, str] | None:
     toks = tokenize(line)
     if not 3 <= len(toks) <= 12 or label_prefix(toks):
         return None
+    if not any(values.is_name_token(t.text) or "(" in t.text for t in toks):
+        return None  # a row has a file name: prose and numbers alone are turned away here
     return shaped_row(_merge_words(toks))
 
 

@@ -99,13 +99,20 @@ def detect(text: str, source: str | None = None) -> Kind:
     """Whether ``text`` is a web page, a CSV file list or plain text.
 
     The content decides; a ``.csv``, ``.htm`` or ``.html`` extension only
-    settles the cases the content leaves open.
+    settles the cases the content leaves open. Text is a web page when it *is*
+    an HTML document (it begins with a doctype, ``<html>`` or other markup), not
+    when it quotes some: Markdown cells with ``<br/>`` and stack dumps with
+    ``<BR/>`` are text.
     """
     head = text[:200_000]
     ext = (source or "").lower().rsplit(".", 1)[-1] if source and "." in source else ""
-    if _HTML_START.match(head) or len(_HTML_TAG.findall(head[:50_000])) >= 5:
+    if _HTML_START.match(head):
         return Kind.HTML
     if ext in ("htm", "html", "mht", "xhtml") and _HTML_TAG.search(head):
+        return Kind.HTML
+    # A page saved without its <html> element still begins with markup. Text that
+    # only quotes HTML (a Markdown cell's "<br/>", "<BR/>" in a stack dump) stays text.
+    if head.lstrip().startswith("<") and len(_HTML_TAG.findall(head[:50_000])) >= 5:
         return Kind.HTML
     if _looks_like_csv(head) or (ext == "csv" and "," in head):
         return Kind.CSV

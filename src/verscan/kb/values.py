@@ -27,8 +27,15 @@ _MONTHS = {
 
 # Day-month-year with a month name: 28-Jun-2002, 10-JUN-2001, 02-May-01, 28 Jun 2002.
 _DMY_NAME = re.compile(r"(\d{1,2})[-\s]([A-Za-z]{3,9})\.?[-\s,]{1,2}(\d{4}|\d{2})")
-# Month name first: Jun 28, 2002 / June 28 2002.
-_MDY_NAME = re.compile(r"([A-Za-z]{3,9})\.?\s(\d{1,2}),?\s(\d{4})")
+# Month name first: Jun 28, 2002 / June 28 2002 / Aug-12-2000 / JUL-10-2002.
+_MDY_NAME = re.compile(
+    r"([A-Za-z]{3,9})\.?\s(\d{1,2}),?\s(\d{4})|([A-Za-z]{3,9})-(\d{1,2})-(\d{4}|\d{2})"
+)
+# A weekday before a date: "Sat, Dec 4, 1993", "Wed 05-Jan-1994".
+_WEEKDAY = re.compile(
+    r"(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:day|sday|nesday|urday)?\.?,?\s",
+    re.IGNORECASE,
+)
 # Numeric: 09-25-1998, 7/29/97, 5/17/2000 (US order, as most articles print them;
 # see numeric_day_first for tables printed day first). Never with dots:
 # "4.10.1998" is a Windows 98 version, not a date.
@@ -36,6 +43,7 @@ _NUMERIC = re.compile(r"(\d{1,2})([/-])(\d{1,2})\2(\d{4}|\d{2})")
 # ISO: 2016-10-05, 2016/10/05.
 _ISO = re.compile(r"(\d{4})([/-])(\d{1,2})\2(\d{1,2})")
 
+_DIGIT = re.compile(r"\d")
 _TIME = re.compile(r"(\d{1,2}):(\d{2})(?::(\d{2}))?(?:\s?([AaPp])\.?(?:[Mm]\.?)?)?")
 
 _SIZE_COMMA = re.compile(r"\d{1,3}(?:,\d{3})+")
@@ -140,15 +148,21 @@ def parse_date(text: str, *, day_first: bool = False) -> str | None:
 
     Reads ``28-Jun-2002``, ``07- Oct-2003`` (a date broken by a line wrap),
     ``10-JUN-2001``, ``20-Sep-01``, ``28 Jun 2002``, ``Jun 28, 2002``,
-    ``09-25-1998``, ``7/29/97``, ``2016-10-05``. Numeric dates are month first,
+    ``Aug-12-2000``, ``Sat, Dec 4, 1993`` (a weekday before the date is
+    dropped), ``09-25-1998``, ``7/29/97``, ``2016-10-05``. Numeric dates are month first,
     as most English articles print them, or day first with ``day_first`` (the
     order a whole table prints, see :func:`numeric_day_first`); either way a
     date that cannot be read in that order is read in the other
     (``25/09/1998``).
     """
+    if not _DIGIT.search(text):
+        return None  # every date has digits: most words are turned away here
     s = _unwrap(text)
     if not s:
         return None
+    weekday = _WEEKDAY.match(s)
+    if weekday and weekday.end() < len(s):
+        s = s[weekday.end() :]
     m = _DMY_NAME.fullmatch(s)
     if m:
         month = _MONTHS.get(m.group(2).lower())
@@ -157,10 +171,11 @@ def parse_date(text: str, *, day_first: bool = False) -> str | None:
         return _iso(_year(m.group(3)), month, int(m.group(1)))
     m = _MDY_NAME.fullmatch(s)
     if m:
-        month = _MONTHS.get(m.group(1).lower())
+        name, day, year = m.group(1, 2, 3) if m.group(1) else m.group(4, 5, 6)
+        month = _MONTHS.get(name.lower())
         if month is None:
             return None
-        return _iso(_year(m.group(3)), month, int(m.group(2)))
+        return _iso(_year(year), month, int(day))
     m = _ISO.fullmatch(s)
     if m:
         return _iso(_year(m.group(1)), int(m.group(3)), int(m.group(4)))
@@ -214,6 +229,8 @@ def parse_time(text: str) -> str | None:
     Reads ``13:07``, `` 9:37``, ``3:12p``, ``10:12p``, ``4:53pm``, ``12:00AM``,
     ``12:41:42 PM``, ``7:45:31PM``; seconds are dropped, not rounded.
     """
+    if ":" not in text:
+        return None
     s = _clean(text)
     if not s:
         return None
@@ -268,13 +285,13 @@ def parse_size(text: str) -> int | None:
     """A size in bytes, or ``None`` when ``text`` is not an exact byte count.
 
     Reads ``122,640``, ``147.010`` (a dot as thousands separator), ``352528``,
-    ``24,426 bytes``, ``122 640``. Sizes given in other units (``1.79 MB``,
+    ``24,426 bytes``, ``185,760b``, ``122 640``. Sizes given in other units (``1.79 MB``,
     ``685 KB``) are not byte counts: see :func:`size_in_units`.
     """
     s = _clean(text)
     if not s:
         return None
-    m = re.fullmatch(r"(.+?)\s?bytes?", s, re.IGNORECASE)
+    m = re.fullmatch(r"(.+?)\s?(?:bytes?|b)", s, re.IGNORECASE)
     if m:
         s = m.group(1)
     if _SIZE_COMMA.fullmatch(s) or _SIZE_DOT.fullmatch(s) or _SIZE_SPACE.fullmatch(s):
@@ -318,6 +335,39 @@ def clean_version(text: str) -> str | None:
     if m:
         return m.group(1)
     return None
+
+
+_VERSION_QUALIFIER = re.compile(
+    r"(?:\s?[A-Za-z]{1,8}|\s?\(.{0,60}\)|,?\s(?:or|and)\s(?:later|greater|higher|newer|above))",
+    re.IGNORECASE,
+)
+
+
+def version_qualifier(text: str) -> bool:
+    """True for what may follow a dotted version in its cell and be dropped.
+
+    A build tag (``shp``, ``(win7sp1_rtm.101119-1850)``, ``(build 786)``) or a
+    floor (``or greater``, ``or later``): the version is the number before it.
+    """
+    return len(text) <= 80 and _VERSION_QUALIFIER.fullmatch(text) is not None
+
+
+_COMMA_VERSION = re.compile(r"(\d{1,5}),\s?(\d{1,5}),\s?(\d{1,5}),\s?(\d{1,5})")
+
+
+def comma_version(text: str) -> str | None:
+    """A four-part version written with commas (``1, 0, 0, 72``, ``3,1,0,2124``), dotted.
+
+    Resource compilers print string versions so; sizes (``1,024``) never have
+    four parts of which one is shorter than three digits after the first.
+    """
+    s = _clean(text)
+    if not s:
+        return None
+    m = _COMMA_VERSION.fullmatch(s)
+    if m is None or _SIZE_COMMA.fullmatch(s):
+        return None
+    return ".".join(str(int(part)) for part in m.groups())
 
 
 def is_version_token(text: str) -> bool:

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from verscan.errors import ManifestError
+from verscan.inputs import find_files
 from verscan.manifest.document import read_limited
 from verscan.manifest.lint import check_bytes
 from verscan.manifest.model import Manifest
@@ -73,37 +74,7 @@ def find_manifest_files(
     A file is taken whatever its name. A folder is searched recursively for
     ``*.yaml`` and ``*.yml`` files, sorted; symbolic links to folders are not
     followed (no loops). A file named twice, directly or through a folder, is
-    listed once.
+    listed once (see :func:`verscan.inputs.find_files`).
     """
-    found: list[Path] = []
-    errors: list[ManifestError] = []
-    seen: set[str] = set()
-    for item in paths_or_dirs:
-        path = Path(item)
-        if path.is_dir():
-            candidates = _manifests_under(path)
-            if not candidates:
-                kinds = ", ".join(f"*{s}" for s in MANIFEST_SUFFIXES)
-                errors.append(ManifestError(f"{path}: no manifest files ({kinds}) in this folder"))
-        elif path.exists() or path.is_symlink():
-            candidates = [path]  # read_limited reports what is wrong with it, if anything
-        else:
-            errors.append(ManifestError(f"{path}: no such file or folder"))
-            continue
-        for candidate in candidates:
-            key = os.path.realpath(candidate)
-            if key not in seen:
-                seen.add(key)
-                found.append(candidate)
-    return found, errors
-
-
-def _manifests_under(folder: Path) -> list[Path]:
-    found: list[Path] = []
-    for root, _dirs, names in os.walk(folder, followlinks=False):
-        found.extend(
-            Path(root, name)
-            for name in names
-            if name.lower().endswith(MANIFEST_SUFFIXES) and os.path.isfile(os.path.join(root, name))
-        )
-    return sorted(found)
+    found, problems = find_files(paths_or_dirs, MANIFEST_SUFFIXES, "manifest files")
+    return found, [ManifestError(problem) for problem in problems]

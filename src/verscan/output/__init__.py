@@ -11,7 +11,12 @@ from typing import NoReturn
 
 from verscan.output.interface import Document, Renderer, Table
 
-__all__ = ["Document", "OutputFormat", "Renderer", "Table", "render"]
+__all__ = ["Document", "OutputFormat", "Renderer", "Table", "counted", "render"]
+
+
+def counted(number: int, noun: str, plural: str | None = None) -> str:
+    """``1 file``, ``2 files``, ``1,462 articles``: a count with its noun in the right number."""
+    return f"{number:,} {noun if number == 1 else plural or noun + 's'}"
 
 
 def _assert_never(value: NoReturn) -> NoReturn:  # pragma: no cover - unreachable by typing
@@ -27,8 +32,12 @@ class OutputFormat(str, enum.Enum):
     CSV = "csv"
     MARKDOWN = "markdown"
 
-    def renderer(self) -> Renderer:
-        """The renderer for this format (its module, and tabulate or PyYAML, load on first use)."""
+    def renderer(self, *, terminal: bool = False) -> Renderer:
+        """The renderer for this format (its module, and tabulate or PyYAML, load on first use).
+
+        ``terminal``: the text goes to a terminal (only CSV differs then, see
+        :class:`~verscan.output.tabular.CsvRenderer`).
+        """
         from verscan.output.structured import JsonRenderer, YamlRenderer
         from verscan.output.tabular import CsvRenderer, MarkdownRenderer, TextTableRenderer
 
@@ -39,12 +48,12 @@ class OutputFormat(str, enum.Enum):
         if self is OutputFormat.YAML:
             return YamlRenderer()
         if self is OutputFormat.CSV:
-            return CsvRenderer()
+            return CsvRenderer(terminal=terminal)
         if self is OutputFormat.MARKDOWN:
             return MarkdownRenderer()
         _assert_never(self)
 
 
-def render(doc: Document, fmt: OutputFormat | str) -> str:
-    """Render ``doc`` in the named format."""
-    return OutputFormat(fmt).renderer().render(doc)
+def render(doc: Document, fmt: OutputFormat | str, *, terminal: bool = False) -> str:
+    """Render ``doc`` in the named format (``terminal``: for a terminal to show)."""
+    return OutputFormat(fmt).renderer(terminal=terminal).render(doc)

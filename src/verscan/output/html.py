@@ -20,6 +20,7 @@ from typing import Any
 
 from verscan import __version__
 from verscan.output.interface import Document, Renderer, Table
+from verscan.output.safe import visible
 from verscan.verdicts import FileVerdict, KBVerdict
 
 SEVERITY: dict[str, int] = {
@@ -107,7 +108,8 @@ _CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline
 
 
 def _text(value: Any) -> str:
-    return "" if value is None else str(value)
+    """A value as the page shows it: what could act on a terminal (or hide) shown as escapes."""
+    return "" if value is None else visible(str(value))
 
 
 def _cell(tag: str, value: Any, extra: str = "") -> str:
@@ -123,7 +125,8 @@ def _cell(tag: str, value: Any, extra: str = "") -> str:
 
 def _table(table: Table, index: int) -> str:
     heads = "".join(
-        f'<th scope="col" aria-sort="none"><button type="button">{html.escape(h)}</button></th>'
+        f'<th scope="col" aria-sort="none"><button type="button">{html.escape(_text(h))}</button>'
+        "</th>"
         for h in table.headers
     )
     rows = []
@@ -132,7 +135,7 @@ def _table(table: Table, index: int) -> str:
         cells += [_cell("td", value) for value in row[1:]]
         rows.append("<tr>" + "".join(cells) + "</tr>")
     body = "\n".join(rows)
-    title = f"<h2>{html.escape(table.title)}</h2>\n" if table.title else ""
+    title = f"<h2>{html.escape(_text(table.title))}</h2>\n" if table.title else ""
     return (
         f'<section>\n{title}<div class="wrap"><table class="sortable" id="table-{index}">\n'
         f"<thead><tr>{heads}</tr></thead>\n<tbody>\n{body}\n</tbody>\n</table></div>\n</section>"
@@ -154,8 +157,8 @@ class HtmlRenderer(Renderer):
     """One HTML page holding every table of the document."""
 
     def __init__(self, title: str, summary: Sequence[str] = ()) -> None:
-        self.title = title
-        self.summary = tuple(summary)
+        self.title = _text(title)
+        self.summary = tuple(_text(s) for s in summary)
 
     def render(self, doc: Document) -> str:
         """The page, as text."""

@@ -1,4 +1,9 @@
-"""Tabular renderers: terminal tables, Markdown and CSV."""
+"""Tabular renderers: terminal tables, Markdown and CSV.
+
+Tables and Markdown are read by people: every cell, heading and title goes through
+:func:`~verscan.output.safe.visible`. CSV keeps the exact values, except when it
+is printed at a terminal (``CsvRenderer(terminal=True)``).
+"""
 
 from __future__ import annotations
 
@@ -9,9 +14,12 @@ from typing import Any
 from tabulate import tabulate
 
 from verscan.output.interface import Document, Renderer, Table
+from verscan.output.safe import visible
 
 
 def _cell(value: Any) -> Any:
+    if isinstance(value, str):
+        return visible(value)
     return "" if value is None else value
 
 
@@ -20,9 +28,10 @@ TERMINAL_CELL = 60
 
 
 def _short(value: Any) -> Any:
+    value = _cell(value)
     if isinstance(value, str) and len(value) > TERMINAL_CELL:
         return value[: TERMINAL_CELL - 1] + "…"
-    return _cell(value)
+    return value
 
 
 class TextTableRenderer(Renderer):
@@ -45,16 +54,16 @@ class TextTableRenderer(Renderer):
                         ]
                         for row in table.rows
                     ],
-                    headers=list(table.headers),
+                    headers=[visible(h) for h in table.headers],
                     tablefmt=self.style,
                     disable_numparse=True,
                 )
                 if table.rows
                 else "(none)"
             )
-            parts.append(f"{table.title}\n{body}" if table.title else body)
+            parts.append(f"{visible(table.title)}\n{body}" if table.title else body)
         if doc.preamble:
-            parts.insert(0, "\n".join(doc.preamble))
+            parts.insert(0, "\n".join(visible(line) for line in doc.preamble))
         return "\n\n".join(parts) + "\n"
 
 
@@ -88,17 +97,29 @@ class CsvRenderer(Renderer):
     Several tables are written one after another with a blank line between
     them; a report whose tables are titled gets a leading ``table`` column so that
     rows stay attributable when the file is loaded as one.
+
+    Values are written exactly, unless ``terminal``: CSV printed at a terminal is read
+    there, and shows what could act on the terminal as escapes, as a table does.
     """
+
+    def __init__(self, *, terminal: bool = False) -> None:
+        self.terminal = terminal
 
     def render(self, doc: Document) -> str:
         """The tables as CSV text."""
         buf = io.StringIO()
         writer = csv.writer(buf, lineterminator="\n")
         titled = len(doc.tables) > 1
+        shown = _cell if self.terminal else _exact
         for i, table in enumerate(doc.tables):
             if i:
                 buf.write("\n")
-            writer.writerow((["table"] if titled else []) + list(table.headers))
+            writer.writerow([shown(h) for h in (["table"] if titled else []) + list(table.headers)])
             for row in table.rows:
-                writer.writerow(([table.title or ""] if titled else []) + [_cell(c) for c in row])
+                cells = ([table.title or ""] if titled else []) + list(row)
+                writer.writerow([shown(c) for c in cells])
         return buf.getvalue()
+
+
+def _exact(value: Any) -> Any:
+    return "" if value is None else value

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from verscan.pe.reader import read_version_info, read_version_info_bytes
+from verscan.pe.reader import read_version_info, read_version_info_at, read_version_info_bytes
 from verscan.pe.record import MACHINES, Status, StringTable, VersionInfo
 
 __all__ = [
@@ -18,6 +18,7 @@ __all__ = [
     "StringTable",
     "VersionInfo",
     "read_version_info",
+    "read_version_info_at",
     "read_version_info_bytes",
     "read_with_pefile",
 ]

@@ -12,6 +12,7 @@ documentation; pefile is the reference parser the tests compare against.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import stat
@@ -58,6 +59,11 @@ Reader = Callable[[int, int], bytes]
 """``read(offset, length)``: up to ``length`` bytes at ``offset`` (fewer at the end)."""
 
 
+PositionedRead = Callable[[int, int], bytes]
+"""``pread(length, offset)``: up to ``length`` bytes at ``offset``, as :func:`os.pread` gives
+them for a descriptor (fewer at the end of the file); raises :class:`OSError` when it cannot."""
+
+
 class _Window:
     """Positioned reads through one small read-ahead window.
 
@@ -65,8 +71,8 @@ class _Window:
     few KiB of each other: one read serves them all.
     """
 
-    def __init__(self, fd: int) -> None:
-        self.fd = fd
+    def __init__(self, pread: PositionedRead) -> None:
+        self.pread = pread
         self.start = 0
         self.buf = b""
 
@@ -76,8 +82,8 @@ class _Window:
         if start <= offset and offset + length <= start + len(buf):
             return buf[offset - start : offset - start + length]
         if length >= WINDOW:
-            return os.pread(self.fd, length, offset)
-        self.start, self.buf = offset, os.pread(self.fd, WINDOW, offset)
+            return self.pread(length, offset)
+        self.start, self.buf = offset, self.pread(WINDOW, offset)
         return self.buf[:length]
 
 
@@ -110,13 +116,27 @@ def read_version_and_stat(
             kind = "a directory" if stat.S_ISDIR(st.st_mode) else "not a regular file"
             return VersionInfo(name, Status.UNREADABLE, error=kind), st
         try:
-            return _read(name, st.st_size, _Window(fd).read), st
+            return _read(name, st.st_size, _Window(functools.partial(os.pread, fd)).read), st
         except OSError as exc:
             return VersionInfo(name, Status.UNREADABLE, size=st.st_size, error=_os_error(exc)), st
     except OSError as exc:  # pragma: no cover - fstat of an open descriptor
         return VersionInfo(name, Status.UNREADABLE, error=_os_error(exc)), None
     finally:
         os.close(fd)
+
+
+def read_version_info_at(pread: PositionedRead, size: int, name: str) -> VersionInfo:
+    """Read the PE headers and version resource of a file reached through ``pread``.
+
+    For files that are not in the host's file system (a file inside a disk image):
+    ``pread(length, offset)`` reads from the file, ``size`` is its length and ``name``
+    labels it. The same few positioned reads as :func:`read_version_info`; an
+    :class:`OSError` from ``pread`` makes the file UNREADABLE.
+    """
+    try:
+        return _read(name, size, _Window(pread).read)
+    except OSError as exc:
+        return VersionInfo(name, Status.UNREADABLE, size=size, error=_os_error(exc))
 
 
 def read_version_info_bytes(data: bytes, name: str) -> VersionInfo:

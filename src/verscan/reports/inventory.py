@@ -28,7 +28,8 @@ def summary_line(inv: Inventory, output: str) -> str:
     detail = f" ({', '.join(parts)})" if parts else ""
     skipped = f"; {len(inv.problems)} paths not read" if inv.problems else ""
     hashed = ", with SHA-256" if inv.hash else ""
+    system = f"; system: {inv.system.describe()}" if inv.system is not None else ""
     return (
         f"wrote {len(inv.files)} files of {inv.root}{detail}{hashed} "
-        f"as {inv.label!r} to {output}{skipped}"
+        f"as {inv.label!r} to {output}{skipped}{system}"
     )

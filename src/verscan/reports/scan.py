@@ -6,6 +6,7 @@ from collections import Counter
 from typing import Any
 
 from verscan.output import Document, Table
+from verscan.pe import Status
 from verscan.system.profile import Profile
 from verscan.verdicts import FileVerdict, KBVerdict
 from verscan.verdicts.scan import FileResult, KBResult, ScanResult
@@ -60,11 +61,25 @@ def summary(result: ScanResult) -> dict[str, int]:
     return {v.value: tally.get(v, 0) for v in KBVerdict}
 
 
+def paths_not_read(result: ScanResult) -> int:
+    """How many paths the scan could not read: by the walk, or copies that could not be opened."""
+    paths = {p.path for p in result.problems}
+    unread = f"{Status.UNREADABLE.value}:"
+    paths.update(
+        f"copy:{f.path}"
+        for kb in result.kbs
+        for f in kb.files
+        if f.path and f.verdict is FileVerdict.UNREADABLE and f.note.startswith(unread)
+    )
+    return len(paths)
+
+
 def summary_line(result: ScanResult) -> str:
-    """One line for stderr: the verdict counts."""
+    """One line for stderr: the verdict counts, and how many paths could not be read."""
     counts = summary(result)
     parts = [f"{n} {v.lower().replace('_', ' ')}" for v, n in counts.items() if n]
-    skipped = f"; {len(result.problems)} paths not read" if result.problems else ""
+    unread = paths_not_read(result)
+    skipped = f"; {unread} paths not read" if unread else ""
     kbs = f"{len(result.kbs)} KB" + ("" if len(result.kbs) == 1 else "s")
     return f"{kbs}: " + (", ".join(parts) or "none") + skipped
 

@@ -39,6 +39,15 @@ def without_gzip_suffix(path: str) -> str:
     return path[: -len(GZIP_SUFFIX)] if is_gzip_name(path) else path
 
 
+def is_gzip_file(path: str) -> bool:
+    """Whether the file at ``path`` starts with gzip's magic bytes (False when unreadable)."""
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(len(GZIP_MAGIC)) == GZIP_MAGIC
+    except OSError:
+        return False
+
+
 def read_limited(path: str, limit: int) -> tuple[bytes, bool]:
     """The bytes of the regular file ``path``, expanded when it is gzip; and whether it was.
 

@@ -10,7 +10,20 @@ from verscan.pe import VersionInfo, read_version_info
 from verscan.system.copies import backup_folder_kind, backup_kind, fold
 from verscan.system.exclude import Exclude
 from verscan.system.interface import Copy, System, file_sha256
-from verscan.system.walk import WalkProblem, walk
+from verscan.system.walk import Prune, WalkProblem, walk
+
+
+def folders_left_out(*, include_backups: bool, exclude: Exclude | None) -> Prune | None:
+    """The folders a scan does not enter: excluded ones, and backup folders unless asked."""
+    if exclude is None and include_backups:
+        return None
+
+    def prune(rel: str) -> bool:
+        if exclude is not None and exclude(rel):
+            return True
+        return not include_backups and backup_folder_kind(rel.rsplit("/", 1)[-1]) is not None
+
+    return prune
 
 
 class DirectorySystem(System):
@@ -29,15 +42,10 @@ class DirectorySystem(System):
         exclude: Exclude | None = None,
     ) -> Iterator[Copy | WalkProblem]:
         """Walk the tree once; read the version of each file whose name is wanted."""
-
-        def prune(rel: str) -> bool:
-            if exclude is not None and exclude(rel):
-                return True
-            return not include_backups and backup_folder_kind(rel.rsplit("/", 1)[-1]) is not None
-
-        pruning = exclude is not None or not include_backups
         for item in walk(
-            self.root, follow_links=self.follow_links, prune=prune if pruning else None
+            self.root,
+            follow_links=self.follow_links,
+            prune=folders_left_out(include_backups=include_backups, exclude=exclude),
         ):
             if isinstance(item, WalkProblem):
                 yield item

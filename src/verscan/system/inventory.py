@@ -29,7 +29,7 @@ import re
 import stat
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Annotated, Any, TypeVar, overload
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar, overload
 
 import msgspec
 
@@ -66,6 +66,9 @@ HASHES = ("sha256",)
 """Hash algorithms an inventory can record."""
 YAML_SUFFIXES = (".yaml", ".yml")
 """File name endings that make an inventory YAML rather than JSON."""
+
+if TYPE_CHECKING:
+    from verscan.system.image.origin import ImageOrigin
 
 T = TypeVar("T")
 
@@ -145,6 +148,8 @@ class Inventory:
     system: Profile | None = None
     """The system's profile when the inventory was taken; None in inventories that predate
     profiles (a scan then finds it from the recorded files)."""
+    image: ImageOrigin | None = None
+    """The disk image it was taken from (``root`` is then the image file), None for a folder."""
     origin: str | None = field(default=None, compare=False)
     """The file it was loaded from (not part of the format)."""
 
@@ -322,6 +327,7 @@ class InventoryRecord(msgspec.Struct, kw_only=True):
     all: bool
     follow_links: bool = False
     system: dict[str, Any] | None = None
+    image: dict[str, Any] | None = None
     files: list[FileRecord]
     problems: list[ProblemRecord]
 
@@ -396,6 +402,7 @@ def header_record(inv: Inventory) -> dict[str, Any]:
         "all": inv.all_files,
         "follow_links": inv.follow_links,
         "system": inv.system.record() if inv.system is not None else None,
+        **({"image": inv.image.record()} if inv.image is not None else {}),
     }
 
 
@@ -565,7 +572,12 @@ def _cut_short(text: str, exc: json.JSONDecodeError) -> bool:
     # It stopped at a value or string that the end of the file cut in two.
     if any(word.startswith(rest) for word in ("true", "false", "null")):
         return True
+    if exc.msg.startswith("Invalid \\uXXXX escape") and _CUT_ESCAPE.fullmatch(rest):
+        return True  # a string's "\u001b" cut in two
     return rest.startswith('"') and '"' not in rest[1:].replace('\\"', "")
+
+
+_CUT_ESCAPE = re.compile(r"\\?u[0-9a-fA-F]{0,4}")
 
 
 def parse_inventory(data: object, origin: str) -> Inventory:
@@ -631,6 +643,11 @@ def _build(record: InventoryRecord, origin: str) -> Inventory:
             )
     try:
         system = None if record.system is None else profile_from_record(record.system, "system")
+        image = None
+        if record.image is not None:
+            from verscan.system.image.origin import origin_from_record
+
+            image = origin_from_record(record.image, "image")
     except ValueError as exc:
         where, _, message = str(exc).partition(": ")
         raise _bad(origin, where, message) from None
@@ -646,6 +663,7 @@ def _build(record: InventoryRecord, origin: str) -> Inventory:
         all_files=record.all,
         follow_links=record.follow_links,
         system=system,
+        image=image,
         origin=origin,
     )
 
@@ -857,11 +875,12 @@ class InventorySystem(System):
             if exclude is not None and under_excluded(exclude, f.rel):
                 continue
             yield Copy(f.rel, f.name, f.info, kind, f.sha256)
+        where = inv.image.where if inv.image is not None else functools.partial(joined, inv.root)
         for p in inv.problems:
             if exclude is not None and p.rel and under_excluded(exclude, p.rel):
                 continue
             if include_backups or not _hidden_without_backups(p):
-                yield WalkProblem(joined(inv.root, p.rel), p.message)
+                yield WalkProblem(where(p.rel), p.message)
 
     def _index(self) -> tuple[dict[str, dict[str, None]], dict[str, int]]:
         if self._folders is None or self._files is None:

@@ -26,6 +26,7 @@ from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
 
+from verscan import interrupts
 from verscan.pe import Status, VersionInfo, read_version_info
 from verscan.pe.reader import read_version_and_stat
 from verscan.system.interface import file_sha256
@@ -102,12 +103,14 @@ def ordered_map(
     workers: int | None = None,
     *,
     threshold: int | None = None,
+    chunk: int = CHUNK,
 ) -> Generator[T, None, None]:
     """``func(path)`` for each path, in order, yielded as results become available.
 
     ``workers`` is the number of processes (default: the cores available); 1
     reads in this process. The pool is used only when there are more than
-    ``threshold`` paths (default: :data:`PARALLEL_THRESHOLD`). ``func`` must be a
+    ``threshold`` paths (default: :data:`PARALLEL_THRESHOLD`), handed out ``chunk``
+    paths at a time (default: :data:`CHUNK`; fewer for slower work). ``func`` must be a
     module-level function (or a ``functools.partial`` of one) so that workers can
     receive it, and, as with any process pool, a script that calls this must guard
     its top level with ``if __name__ == "__main__":`` (workers import the main module).
@@ -120,7 +123,7 @@ def ordered_map(
         for path in itertools.chain(head, it):
             yield func(path)
         return
-    yield from _pooled(func, itertools.chain(head, it), count)
+    yield from _pooled(func, itertools.chain(head, it), count, max(1, chunk))
 
 
 def _run_chunk(func: Callable[[str], T], chunk: list[str]) -> list[T]:
@@ -135,14 +138,17 @@ def pool_context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
 
 
-def _pooled(func: Callable[[str], T], paths: Iterator[str], workers: int) -> Iterator[T]:
+def _pooled(func: Callable[[str], T], paths: Iterator[str], workers: int, size: int) -> Iterator[T]:
     from concurrent.futures import ProcessPoolExecutor
 
-    chunks = iter(lambda: list(itertools.islice(paths, CHUNK)), [])
+    chunks = iter(lambda: list(itertools.islice(paths, size)), [])
     # Two chunks per worker in flight: enough to keep every worker busy while the
     # caller consumes results, few enough that results never pile up.
     window = 2 * workers
-    with ProcessPoolExecutor(max_workers=workers, mp_context=pool_context()) as pool:
+    # Workers leave Ctrl-C and the like to this process, which stops them as it ends.
+    with ProcessPoolExecutor(
+        max_workers=workers, mp_context=pool_context(), initializer=interrupts.ignore
+    ) as pool:
         pending: deque[Future[list[T]]] = deque()
         for chunk in itertools.islice(chunks, window):
             pending.append(pool.submit(_run_chunk, func, chunk))

@@ -127,6 +127,10 @@ def profile_from_record(data: object, where: str) -> Profile:
             raise ValueError(f"{where}.{key}: expected a string or null")
         return value
 
+    text("os")  # derived from the line, but a wrong type is still a wrong file
+    releases = data.get("releases", [])
+    if not isinstance(releases, list) or not all(isinstance(r, str) for r in releases):
+        raise ValueError(f"{where}.releases: expected a list of strings")
     line = text("line")
     if line is not None and line not in LINE_BY_KEY:
         raise ValueError(f"{where}.line: {line!r} is not a kernel line this verscan knows")
@@ -161,7 +165,7 @@ def detect_profile(children: Children, read: Reader) -> Profile:
         return Profile(warning="no Windows folder with a kernel: ntoskrnl.exe or kernel32.dll")
     if len(found) > 1:
         names = ", ".join(repr(w or ".") for w, _ in found)
-        return Profile(warning=f"two Windows folders ({names}); state the system with --os")
+        return Profile(warning=f"two Windows folders ({names})")
     windows, kernel = found[0]
     info = read(kernel)
     if info is None:

@@ -41,16 +41,20 @@ class WalkProblem:
     @property
     def fault(self) -> bool:
         """Whether something could not be read (a link left alone as asked is not a fault)."""
-        return self.message != NOT_FOLLOWED
+        return self.message not in LINKS_LEFT_ALONE
 
 
 NOT_FOLLOWED = "symbolic link, not followed (use --follow-links)"
+IMAGE_LINK = "junction or symbolic link, not followed"
+"""A link inside a disk image: its target names a drive of the imaged machine."""
+LINKS_LEFT_ALONE = frozenset((NOT_FOLLOWED, IMAGE_LINK))
 
 Prune = Callable[[str], bool]
 """Given a folder's relative path, whether to leave it out of the walk."""
 
 
-def _special_kind(mode: int) -> str:
+def special_kind(mode: int) -> str:
+    """What a file that is neither a regular file nor a folder is: ``FIFO``, ``socket``, ..."""
     if stat.S_ISFIFO(mode):
         return "FIFO"
     if stat.S_ISCHR(mode):
@@ -131,7 +135,7 @@ def walk(
             elif stat.S_ISREG(mode):
                 yield WalkEntry(entry.path, child_rel, entry.name)
             else:
-                yield WalkProblem(entry.path, f"{_special_kind(mode)}, not read")
+                yield WalkProblem(entry.path, f"{special_kind(mode)}, not read")
         # Reversed so that the stack pops folders in sorted order.
         stack.extend(reversed(subdirs))
 
@@ -163,4 +167,4 @@ def expand_paths(
         elif stat.S_ISREG(st.st_mode):
             yield WalkEntry(path, os.path.basename(path), os.path.basename(path), named=True)
         else:
-            yield WalkProblem(path, f"{_special_kind(st.st_mode)}, not read")
+            yield WalkProblem(path, f"{special_kind(st.st_mode)}, not read")

@@ -8,29 +8,81 @@ Service-pack and hotfix folders hold files compressed with ``COMPRESS.EXE`` or
   header, the last character of the name that ``COMPRESS -r`` replaced with ``_``.
 
 Both are read with libmspack (the ``pylibmspack`` bindings); the format is told
-by the file's first bytes, not by its name. Expansion goes to a private
-temporary folder that is removed at once: nothing is ever written next to the
-compressed file. Declared sizes are checked before expanding and the real size
-after, since libmspack stops quietly at the end of a truncated SZDD file.
+by the file's first bytes, not by its name. An :class:`Expander` expands one file
+at a time into a private temporary folder and removes it as soon as it is read:
+nothing is ever written next to the compressed file, and the folder goes when
+the expander is closed, or when a signal stops the run (:mod:`verscan.interrupts`).
+
+A compressed file's header may lie. What one may cost is bounded by
+:class:`Limits`, each refused with one line naming the file and the limit:
+
+- the size of one expanded file (:data:`MAX_EXPANDED`), declared and real, since
+  libmspack stops quietly at the end of a truncated SZDD file;
+- the bytes expanded from one compressed file in all (:data:`MAX_ARCHIVE_EXPANDED`):
+  a cabinet of 0.9 MB can list four 511 MiB files at the same offset;
+- the files and folders one cabinet lists (:data:`MAX_MEMBERS`, :data:`MAX_FOLDERS`),
+  read from its header before libmspack reads the list: libmspack finds each file's
+  folder by walking the list of folders, so its cost grows with files × folders;
+- the processor time spent expanding from one compressed file
+  (:data:`MAX_ARCHIVE_SECONDS`), checked before each file: a one-byte file at the far
+  end of a 2 GiB folder costs what the whole folder does. Processor time, not the
+  clock's, so that a busy machine does not refuse what an idle one accepts.
 """
 
 from __future__ import annotations
 
+import contextlib
 import enum
 import os
 import re
+import shutil
+import struct
 import tempfile
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from types import TracebackType
 from typing import TypeVar
 
 import pylibmspack
 
+from verscan import interrupts
 from verscan.errors import ArchiveError
 
 MAX_EXPANDED = 512 * 1024 * 1024
 """Largest expanded file verscan agrees to write (512 MiB); larger ones are refused."""
+
+MAX_ARCHIVE_EXPANDED = 1024 * 1024 * 1024
+"""Most bytes expanded from one compressed file, all its files together (1 GiB)."""
+
+MAX_MEMBERS = 10_000
+"""Most files one cabinet may list."""
+
+MAX_FOLDERS = 1_000
+"""Most folders one cabinet may list (cabinets made by makecab or gcab have a few)."""
+
+MAX_ARCHIVE_SECONDS = 60.0
+"""Most processor time spent expanding files from one compressed file (seconds)."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What expanding may cost (see the module's documentation)."""
+
+    member: int = MAX_EXPANDED
+    """Bytes of one expanded file."""
+    archive: int = MAX_ARCHIVE_EXPANDED
+    """Bytes expanded from one compressed file, in all."""
+    members: int = MAX_MEMBERS
+    """Files one cabinet may list."""
+    folders: int = MAX_FOLDERS
+    """Folders one cabinet may list."""
+    seconds: float = MAX_ARCHIVE_SECONDS
+    """Processor seconds spent expanding from one compressed file."""
+
+
+DEFAULT_LIMITS = Limits()
 
 _CAB_MAGIC = b"MSCF\0\0\0\0"
 _SZDD_MAGIC = b"SZDD\x88\xf0\x27\x33"
@@ -127,15 +179,39 @@ def szdd_name(compressed: str, missing: int) -> str:
     return stem[:-1] if stem.endswith(".") and len(stem) > 1 else stem or compressed
 
 
-def list_entries(path: str) -> list[Entry]:
+def _cabinet_counts(path: str) -> tuple[int, int]:
+    """(folders, files) as the cabinet's header states them; (0, 0) when it is too short."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(36)
+    except OSError:
+        return 0, 0
+    if len(head) < 36:
+        return 0, 0
+    folders, files = struct.unpack_from("<HH", head, 26)
+    return folders, files
+
+
+def list_entries(path: str, *, limits: Limits = DEFAULT_LIMITS) -> list[Entry]:
     """The files held in the compressed file at ``path`` (its format told by :func:`packing_of`).
 
-    Raises :class:`ArchiveError` when the file is not a compressed file or its
-    header is damaged.
+    Raises :class:`ArchiveError` when the file is not a compressed file, its
+    header is damaged, or it lists more files or folders than ``limits`` allow.
     """
     packing = packing_of(path)
     if packing is None:
         raise ArchiveError(f"{path}: not a cabinet or SZDD compressed file")
+    if packing is Packing.CABINET:
+        folders, files = _cabinet_counts(path)
+        for count, limit, what in (
+            (files, limits.members, "files"),
+            (folders, limits.folders, "folders"),
+        ):
+            if count > limit:
+                raise ArchiveError(
+                    f"{path}: the cabinet lists {count} {what}, more than the {limit:,} allowed;"
+                    " not expanded"
+                )
     base = os.path.basename(path)
     try:
         if packing is Packing.SZDD:
@@ -193,45 +269,156 @@ def _limit(n: int) -> str:
     return f"{n // mib} MiB" if n % mib == 0 else f"{n} bytes"
 
 
-def expand(entry: Entry, read: Callable[[str], T], *, max_size: int = MAX_EXPANDED) -> T:
-    """Expand ``entry`` into a private temporary folder, return ``read(path)``, remove the folder.
+def _what(entry: Entry) -> str:
+    """How a message names the entry: the compressed file, and for a cabinet the member."""
+    return entry.archive if entry.packing is Packing.SZDD else f"{entry.archive}: {entry.stored}"
 
-    Refuses entries that declare more than ``max_size`` bytes, and raises
-    :class:`ArchiveError` when the data is damaged or shorter than declared.
-    Messages start with the compressed file's path, then (for a cabinet) the member.
-    """
-    what = entry.archive if entry.packing is Packing.SZDD else f"{entry.archive}: {entry.stored}"
-    if entry.size is not None and entry.size > max_size:
+
+def total_declared(entries: list[Entry]) -> int:
+    """The bytes the entries declare, all together."""
+    return sum(e.size or 0 for e in entries)
+
+
+def refuse_total(path: str, entries: list[Entry], limits: Limits = DEFAULT_LIMITS) -> None:
+    """Raise :class:`ArchiveError` when expanding every entry would pass ``limits.archive``."""
+    total = total_declared(entries)
+    if total > limits.archive:
         raise ArchiveError(
-            f"{what}: expands to {entry.size} bytes, more than the {_limit(max_size)} allowed;"
-            " not expanded"
+            f"{path}: its {len(entries)} files expand to {total} bytes in all, more than the"
+            f" {_limit(limits.archive)} allowed for one compressed file; not expanded"
         )
-    with tempfile.TemporaryDirectory(prefix="verscan-expand-") as tmp:
+
+
+@dataclass
+class _Spent:
+    bytes: int = 0
+    seconds: float = 0.0
+
+
+class Expander:
+    """Expands files one at a time into one private folder, each removed once it is read.
+
+    Use it as a context manager (or call :meth:`close`): the folder is made when
+    the first file is expanded and removed at the end. What is expanded from
+    each compressed file is counted against :class:`Limits`.
+    """
+
+    def __init__(self, limits: Limits = DEFAULT_LIMITS) -> None:
+        self.limits = limits
+        self._folder: str | None = None
+        self._spent: dict[str, _Spent] = {}
+
+    def __enter__(self) -> Expander:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Remove the private folder and whatever is left in it."""
+        with interrupts.deferred():
+            if self._folder is not None:
+                shutil.rmtree(self._folder, ignore_errors=True)
+                self._folder = None
+
+    def _private(self) -> str:
+        with interrupts.deferred():  # made and remembered as one step
+            if self._folder is None:
+                self._folder = tempfile.mkdtemp(prefix="verscan-expand-")
+        return self._folder
+
+    def expand(self, entry: Entry, read: Callable[[str], T]) -> T:
+        """Expand ``entry``, return ``read(path)`` of the expanded file, remove the file.
+
+        Raises :class:`ArchiveError` when a limit would be passed, when the data is
+        damaged or shorter than declared. Messages start with the compressed file's
+        path, then (for a cabinet) the member.
+        """
+        limits = self.limits
+        what = (
+            entry.archive if entry.packing is Packing.SZDD else f"{entry.archive}: {entry.stored}"
+        )
+        spent = self._spent.setdefault(entry.archive, _Spent())
+        if entry.size is not None and entry.size > limits.member:
+            raise ArchiveError(
+                f"{what}: expands to {entry.size} bytes, more than the {_limit(limits.member)}"
+                " allowed; not expanded"
+            )
+        if spent.bytes + (entry.size or 0) > limits.archive:
+            raise ArchiveError(
+                f"{what}: with it, more than the {_limit(limits.archive)} allowed for one"
+                f" compressed file would be expanded ({spent.bytes} bytes already); not expanded"
+            )
+        if spent.seconds > limits.seconds:
+            raise ArchiveError(
+                f"{what}: {spent.seconds:.1f} s of processor time already spent on this"
+                f" compressed file, more than the {limits.seconds:g} s allowed; not expanded"
+            )
+        room = min(limits.member, limits.archive - spent.bytes)
+        folder = self._private()
+        started = time.process_time()
+        try:
+            out = self._extract(entry, folder, room, what)
+            interrupts.checkpoint("expand")
+            actual = os.path.getsize(out)
+            if entry.size is not None and actual != entry.size:
+                raise ArchiveError(
+                    f"{what}: truncated or damaged {entry.packing.label}:"
+                    f" expanded {actual} of {entry.size} bytes declared"
+                )
+            spent.bytes += actual
+            return read(out)
+        except OSError as exc:
+            raise ArchiveError(f"{what}: cannot expand: {exc.strerror or exc}") from exc
+        finally:
+            spent.seconds += time.process_time() - started
+            self._empty(folder)
+
+    @staticmethod
+    def _extract(entry: Entry, folder: str, room: int, what: str) -> str:
         try:
             if entry.packing is Packing.CABINET:
-                out = pylibmspack.CabArchive(entry.archive).extract(
-                    entry.stored, tmp, max_size=max_size
+                out: str = pylibmspack.CabArchive(entry.archive).extract(
+                    entry.stored, folder, max_size=room
                 )
             else:
                 out = pylibmspack.SzddFile(entry.archive).extract(
-                    tmp, out_name="expanded", max_size=max_size
+                    folder, out_name="expanded", max_size=room
                 )
-            actual = os.path.getsize(out)
         except pylibmspack.MspackPathTraversalError as exc:
             raise ArchiveError(f"{what}: unsafe member name, not expanded ({exc})") from exc
         except pylibmspack.MspackError as exc:
             if "max_size" in str(exc):
                 raise ArchiveError(
-                    f"{what}: expands to more than the {_limit(max_size)} allowed; not expanded"
+                    f"{what}: expands to more than the {_limit(room)} allowed; not expanded"
                 ) from exc
             raise ArchiveError(
                 f"{what}: cannot expand, damaged {entry.packing.label}: {_describe(exc)}"
             ) from exc
-        except OSError as exc:
-            raise ArchiveError(f"{what}: cannot expand: {exc.strerror or exc}") from exc
-        if entry.size is not None and actual != entry.size:
-            raise ArchiveError(
-                f"{what}: truncated or damaged {entry.packing.label}:"
-                f" expanded {actual} of {entry.size} bytes declared"
-            )
-        return read(out)
+        return out
+
+    @staticmethod
+    def _empty(folder: str) -> None:
+        """Remove everything the expansion made in ``folder`` (a member's folders too)."""
+        with interrupts.deferred():
+            for name in os.listdir(folder):
+                path = os.path.join(folder, name)
+                if os.path.isdir(path) and not os.path.islink(path):
+                    shutil.rmtree(path, ignore_errors=True)
+                else:
+                    with contextlib.suppress(OSError):
+                        os.unlink(path)
+
+
+def expand(entry: Entry, read: Callable[[str], T], *, max_size: int = MAX_EXPANDED) -> T:
+    """Expand ``entry`` alone into a private folder, return ``read(path)``, remove the folder.
+
+    Refuses entries that declare more than ``max_size`` bytes (see :meth:`Expander.expand`).
+    """
+    with Expander(Limits(member=max_size)) as expander:
+        return expander.expand(entry, read)

@@ -21,11 +21,20 @@ import os
 import stat
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from typing import Protocol, TypeVar
 
 from verscan.errors import ArchiveError, SourceError
 from verscan.pe import Status, VersionInfo, read_version_info
 from verscan.system.copies import fold
-from verscan.update.archive import MAX_EXPANDED, Entry, Packing, expand, list_entries, packing_of
+from verscan.update.archive import (
+    DEFAULT_LIMITS,
+    Entry,
+    Expander,
+    Limits,
+    Packing,
+    list_entries,
+    packing_of,
+)
 from verscan.verdicts.branches import GDR_BAND, LDR_BAND
 from verscan.versions import Version, align, compare, format_version, parse_version
 
@@ -163,14 +172,14 @@ def _failed(path: str, name: str, message: str, *, packing: Packing | None = Non
     return Candidate(path, name, VersionInfo(path, Status.CORRUPT, error=message), packing=packing)
 
 
-def read_entry(entry: Entry, *, max_size: int = MAX_EXPANDED) -> Candidate:
+def read_entry(entry: Entry, expander: Expander) -> Candidate:
     """The file held in a compressed file, expanded in private and read.
 
     An entry that cannot be expanded gives a candidate with status ``corrupt``
     and the reason in ``info.error``.
     """
     try:
-        info = expand(entry, read_version_info, max_size=max_size)
+        info = expander.expand(entry, read_version_info)
     except ArchiveError as exc:
         message = _without_path(str(exc), entry.archive)
         return _failed(entry.archive, entry.name, message, packing=entry.packing)
@@ -197,11 +206,37 @@ def read_plain(path: str) -> Candidate:
     return Candidate(path, os.path.basename(path), info, modified)
 
 
-def read_candidates(path: str, *, max_size: int = MAX_EXPANDED) -> list[Candidate]:
-    """The file at ``path`` as candidates: one for a plain file, one per member of a cabinet.
+@dataclass(frozen=True)
+class Held:
+    """A file named on the command line, before it is read: plain, or one file of a compressed one.
+
+    Listing a cabinet costs little; expanding its files costs much. A command that
+    needs one file of a cabinet picks it by name (:func:`pick`) among the files
+    held, and reads (:func:`read_held`) only that one.
+    """
+
+    path: str
+    """The file named."""
+    name: str
+    """The real name of the file held (for a compressed file, the name it expands to)."""
+    entry: Entry | None = None
+    """The compressed entry, None for a plain file."""
+    error: str | None = None
+    """Why the compressed file could not even be listed."""
+
+    @property
+    def stored(self) -> str | None:
+        """The member name inside a cabinet, None otherwise."""
+        if self.entry is not None and self.entry.packing is Packing.CABINET:
+            return self.entry.stored
+        return None
+
+
+def held_files(path: str, *, limits: Limits = DEFAULT_LIMITS) -> list[Held]:
+    """The files the file at ``path`` holds: itself when plain, else each file compressed in it.
 
     Raises :class:`SourceError` when ``path`` is missing or not a regular file.
-    A damaged compressed file gives one candidate with status ``corrupt``.
+    A compressed file that cannot be listed gives one :class:`Held` with an error.
     """
     try:
         st = os.stat(path)
@@ -214,20 +249,49 @@ def read_candidates(path: str, *, max_size: int = MAX_EXPANDED) -> list[Candidat
     if not stat.S_ISREG(st.st_mode):
         raise SourceError(f"{path}: not a regular file")
     try:
-        packing = packing_of(path)
-        if packing is None:
-            return [read_plain(path)]
-        entries = list_entries(path)
+        if packing_of(path) is None:
+            return [Held(path, os.path.basename(path))]
+        entries = list_entries(path, limits=limits)
     except ArchiveError as exc:
-        return [_failed(path, os.path.basename(path), _without_path(str(exc), path))]
-    return [read_entry(e, max_size=max_size) for e in entries]
+        return [Held(path, os.path.basename(path), error=_without_path(str(exc), path))]
+    return [Held(path, e.name, e) for e in entries]
 
 
-def pick(candidates: list[Candidate], name: str, path: str) -> Candidate:
-    """The candidate of a compressed file that stands for a file called ``name``.
+def read_held(held: Held, expander: Expander) -> Candidate:
+    """The file read: expanded when compressed (within the expander's limits)."""
+    if held.error is not None:
+        return _failed(held.path, held.name, held.error)
+    if held.entry is not None:
+        return read_entry(held.entry, expander)
+    return read_plain(held.path)
 
-    A single candidate is taken whatever its name; among several (a cabinet
-    holding many files) the one whose real name matches ``name``. Raises
+
+def read_candidates(path: str, *, limits: Limits = DEFAULT_LIMITS) -> list[Candidate]:
+    """Every file the file at ``path`` holds, read (see :func:`held_files`)."""
+    held = held_files(path, limits=limits)
+    with Expander(limits) as expander:
+        return [read_held(h, expander) for h in held]
+
+
+class _Named(Protocol):
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def stored(self) -> str | None: ...
+
+
+N = TypeVar("N", bound=_Named)
+
+_LISTED = 8
+"""Files of a cabinet a message names before it says how many more there are."""
+
+
+def pick(candidates: list[N], name: str, path: str) -> N:
+    """The file of a compressed file that stands for a file called ``name``.
+
+    A single file is taken whatever its name; among several (a cabinet holding
+    many files) the one whose real name matches ``name``. Raises
     :class:`SourceError` when none or several match.
     """
     if len(candidates) == 1:
@@ -235,7 +299,9 @@ def pick(candidates: list[Candidate], name: str, path: str) -> Candidate:
     matching = [c for c in candidates if fold(c.name) == fold(name)]
     if len(matching) == 1:
         return matching[0]
-    held = ", ".join(c.stored or c.name for c in candidates)
+    held = ", ".join(c.stored or c.name for c in candidates[:_LISTED])
+    if len(candidates) > _LISTED:
+        held += f", and {len(candidates) - _LISTED} more"
     if not matching:
         raise SourceError(
             f"{path}: the cabinet holds {len(candidates)} files ({held}); none is {name}"

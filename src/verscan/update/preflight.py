@@ -29,7 +29,15 @@ from verscan.errors import ArchiveError, SourceError
 from verscan.pe import Status, VersionInfo
 from verscan.system.copies import backup_folder_kind, backup_kind, fold
 from verscan.system.walk import WalkEntry, WalkProblem, walk
-from verscan.update.archive import MAX_EXPANDED, Entry, list_entries, packing_of
+from verscan.update.archive import (
+    DEFAULT_LIMITS,
+    Entry,
+    Expander,
+    Limits,
+    list_entries,
+    packing_of,
+    refuse_total,
+)
 from verscan.update.overwrite import (
     Candidate,
     Decision,
@@ -257,7 +265,14 @@ def _is_dir(path: str, what: str) -> None:
 
 
 class Planner:
-    """SOURCE and TARGET indexed by name, each version read on demand and remembered."""
+    """SOURCE and TARGET indexed by name, each version read on demand and remembered.
+
+    Compressed files are expanded one file at a time into one private folder,
+    each removed once read, within :class:`~verscan.update.archive.Limits`; a
+    compressed file whose files declare more than the limit in all is refused
+    whole, before any is expanded. Close the planner (or use it as a context
+    manager) to remove the folder.
+    """
 
     def __init__(
         self,
@@ -266,14 +281,15 @@ class Planner:
         *,
         include_backups: bool = False,
         follow_links: bool = False,
-        max_size: int = MAX_EXPANDED,
+        limits: Limits = DEFAULT_LIMITS,
     ) -> None:
         """Index SOURCE and TARGET by name; :class:`SourceError` when one is not a folder."""
         _is_dir(source, "source")
         _is_dir(target, "target")
         self.source = source
         self.target = target
-        self.max_size = max_size
+        self.limits = limits
+        self.expander = Expander(limits)
         self.problems: list[WalkProblem] = []
         self.sources: list[SourceFile] = []
         for item in walk(source, follow_links=follow_links):
@@ -302,12 +318,22 @@ class Planner:
         self._new: dict[SourceFile, Candidate] = {}
         self._existing: dict[str, Candidate] = {}
 
-    @staticmethod
-    def _source_files(item: WalkEntry) -> list[SourceFile]:
+    def __enter__(self) -> Planner:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Remove the private folder of expanded files."""
+        self.expander.close()
+
+    def _source_files(self, item: WalkEntry) -> list[SourceFile]:
         try:
             if packing_of(item.path) is None:
                 return [SourceFile(item.path, item.rel, item.name)]
-            entries = list_entries(item.path)
+            entries = list_entries(item.path, limits=self.limits)
+            refuse_total(item.path, entries, self.limits)
         except ArchiveError as exc:
             message = str(exc)
             # The row names the file already; keep the message short.
@@ -324,7 +350,7 @@ class Planner:
                 info = VersionInfo(sf.path, Status.CORRUPT, error=sf.error)
                 found = Candidate(sf.path, sf.name, info)
             elif sf.entry is not None:
-                found = read_entry(sf.entry, max_size=self.max_size)
+                found = read_entry(sf.entry, self.expander)
             else:
                 found = read_plain(sf.path)
             self._new[sf] = found

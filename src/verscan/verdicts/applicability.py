@@ -82,11 +82,16 @@ def for_system(rows: Sequence[FileRow], profile: Profile) -> Fit:
 
 
 def on_version_line(rows: Iterable[FileRow], installed: Version) -> Fit:
-    """The rows on the installed copy's version line (step 4); rows without a version stay."""
+    """The rows on the installed copy's version line (step 4).
+
+    Rows without a version stay beside them; when the KB has versioned rows for the file but
+    none on the copy's line, no row applies: the copy is another version of the component.
+    """
     rows = list(rows)
-    kept = tuple(r for r in rows if not _versioned(r) or _line(_v(r)) == _line(installed))
-    if kept:
-        return Fit(kept)
+    same = tuple(r for r in rows if _versioned(r) and _line(_v(r)) == _line(installed))
+    if same or not any(_versioned(r) for r in rows):
+        # Rows without a version stay beside those on the line (size or hash may decide).
+        return Fit(tuple(r for r in rows if r in same or not _versioned(r)))
     listed = sorted({_line(_v(r)) for r in rows if _versioned(r)})
     shown = ", ".join(f"{a}.{b}.x" for a, b in listed)
     return Fit(

@@ -265,6 +265,32 @@ RELEASES: tuple[Release, ...] = (
 
 RELEASE_BY_NAME: dict[str, Release] = {r.name: r for r in RELEASES}
 
+BUILD_RELEASES: dict[int, tuple[str, ...]] = {
+    10240: ("Windows 10 version 1507",),
+    10586: ("Windows 10 version 1511",),
+    14393: ("Windows 10 version 1607", "Windows Server 2016"),
+    15063: ("Windows 10 version 1703",),
+    16299: ("Windows 10 version 1709", "Windows Server version 1709"),
+    17134: ("Windows 10 version 1803", "Windows Server version 1803"),
+    17763: ("Windows 10 version 1809", "Windows Server 2019"),
+    18362: ("Windows 10 version 1903", "Windows Server version 1903"),
+    18363: ("Windows 10 version 1909", "Windows Server version 1909"),
+    19041: ("Windows 10 version 2004", "Windows Server version 2004"),
+    19042: ("Windows 10 version 20H2", "Windows Server version 20H2"),
+    19043: ("Windows 10 version 21H1",),
+    19044: ("Windows 10 version 21H2",),
+    19045: ("Windows 10 version 22H2",),
+    20348: ("Windows Server 2022",),
+    22000: ("Windows 11 version 21H2",),
+    22621: ("Windows 11 version 22H2",),
+    22631: ("Windows 11 version 23H2",),
+    25398: ("Windows Server version 23H2",),
+    26100: ("Windows 11 version 24H2", "Windows Server 2025"),
+    26200: ("Windows 11 version 25H2",),
+}
+"""The releases an "OS Build" number of Windows 10 and later names (update articles' titles:
+``KB5049981 (OS Builds 19044.5371 and 19045.5371)``)."""
+
 RELEASE_NAMES: tuple[str, ...] = tuple(r.name for r in RELEASES)
 """The names, in catalogue order (for messages and suggestions)."""
 

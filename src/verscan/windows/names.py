@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from verscan.windows.catalogue import RELEASE_BY_NAME, RELEASE_NAMES
+from verscan.windows.catalogue import BUILD_RELEASES, RELEASE_BY_NAME, RELEASE_NAMES
 
 MAX_TEXT = 4000
 """Longest text searched; headings and product lists are far shorter."""
@@ -87,9 +87,32 @@ _SYSTEM_PLATFORMS = (
     (re.compile(r"\b(?:x64|AMD64)[- ]based\b|\bx64\s+Editions?\b|\(x64\)", re.IGNORECASE), "x64"),
     (re.compile(r"\b(?:IA-?64|Itanium)[- ]based\b|\bfor\s+Itanium\b", re.IGNORECASE), "ia64"),
     (re.compile(r"\bARM64[- ]based\b|\bARM64\b", re.IGNORECASE), "arm64"),
+    (re.compile(r"\b32-bit\s+(?:Editions?|versions?)\b", re.IGNORECASE), "x86"),
 )
 
-_SP = re.compile(r"\b(?:Service\s+Pack\s+|SP)([1-6])\b(?!\.)", re.IGNORECASE)
+# "64-bit Edition": Itanium for Windows XP and Server 2003 (their x64 editions say "x64"),
+# x64 for Vista and later.
+_SIXTY_FOUR = re.compile(r"\b64-bit\s+(?:Editions?|versions?)\b", re.IGNORECASE)
+_ITANIUM_ERA = frozenset(
+    {"Windows XP", "Windows XP 64-Bit Edition", "Windows Server 2003", "Windows Server 2003 R2"}
+)
+
+# "OS Build 19045.5371", "OS Builds 19044.5371 and 19045.5371".
+_OS_BUILDS = re.compile(
+    r"\bOS\s+Builds?\s+(\d{5})\.\d+(?:\s*(?:,|and)\s*(\d{5})\.\d+)*", re.IGNORECASE
+)
+_BUILD = re.compile(r"\b(\d{5})\.\d+")
+
+# A service pack of the release named just before it: "Windows XP SP2", "Windows Server 2003
+# with Service Pack 1", "Windows 2000 Server Service Pack 4". A service pack named on its own
+# ("SMS Service Pack 3") is another product's.
+_SP_AFTER = re.compile(
+    r"\s*(?:\(?(?:\d\d-bit|x86|x64|Itanium)[^)]{0,20}\)?\s*)?,?\s*"
+    r"(?:(?:Professional|Server|Advanced\s+Server|Datacenter\s+Server|Home\s+Edition|"
+    r"Standard\s+Edition|Enterprise\s+Edition|Workstation)\s+)?"
+    r"(?:with\s+|\()?(?:Service\s+Pack\s+|SP)([1-6])[a]?\b(?!\.)",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -101,7 +124,7 @@ class Mentions:
     platform: str | None
     """The one system platform named (``x64-based``), or None for none or several."""
     service_packs: tuple[int, ...]
-    """Service-pack numbers named, in order, without repeats."""
+    """Service-pack numbers named right after a release (``Windows XP SP2``), without repeats."""
 
 
 def read_mentions(text: str) -> Mentions:
@@ -111,6 +134,7 @@ def read_mentions(text: str) -> Mentions:
     flat = " ".join(text.replace("\u00a0", " ").split())
     platform = system_platform(flat)
     found: list[tuple[int, str]] = []
+    packs: list[int] = []
     taken = [False] * len(flat)
     for pattern, name in _PATTERNS:
         for m in pattern.finditer(flat):
@@ -122,17 +146,21 @@ def read_mentions(text: str) -> Mentions:
             for k in range(m.start(), m.end()):
                 taken[k] = True
             found.extend((m.start(), n) for n in names)
+            sp = _SP_AFTER.match(flat, m.end())
+            if sp is not None and int(sp.group(1)) not in packs:
+                packs.append(int(sp.group(1)))
+    for m in _OS_BUILDS.finditer(flat):
+        for build in _BUILD.findall(m.group(0)):
+            found.extend((m.start(), name) for name in BUILD_RELEASES.get(int(build), ()))
     found.sort(key=lambda item: item[0])
+    if platform is None and _SIXTY_FOUR.search(flat):
+        named = {name for _, name in found}
+        platform = "ia64" if named and named <= _ITANIUM_ERA else "x64" if named else None
     releases: list[str] = []
     for _, name in found:
         name = _on_platform(name, platform)
         if name not in releases:
             releases.append(name)
-    packs: list[int] = []
-    for m in _SP.finditer(flat):
-        number = int(m.group(1))
-        if number not in packs:
-            packs.append(number)
     return Mentions(tuple(releases), platform, tuple(packs))
 
 
