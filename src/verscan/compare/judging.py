@@ -20,6 +20,7 @@ from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from verscan import interrupts
 from verscan.compare.fleet import Failed, Judged, judge_file
 from verscan.manifest.model import Manifest
 from verscan.system.parallel import default_workers, pool_context
@@ -103,6 +104,8 @@ _manifests: Sequence[Manifest] = ()
 
 def _start_worker(manifests: Sequence[Manifest]) -> None:
     global _manifests
+    # Workers leave Ctrl-C and the like to the main process, which stops them as it ends.
+    interrupts.ignore()
     _manifests = manifests
 
 
