@@ -75,7 +75,10 @@ def test_csv_and_yaml() -> None:
     code, out, _ = run("info", "-f", "csv", str(PE / "win10_x64.exe"))
     assert code == 0
     rows = list(csv.DictReader(io.StringIO(out)))
-    assert rows[0]["file version"] == "10.0.19041.1000" and rows[0]["platform"] == "x64"
+    assert rows[0]["file_version"] == "10.0.19041.1000" and rows[0]["machine_type"] == "x64"
+    assert rows[0]["product"] == "Microsoft® Windows® Operating System"
+    assert rows[0]["original_name"] == "NOTEPAD.EXE.MUI" and rows[0]["internal_name"] == "Notepad"
+    assert rows[0]["link_date"] == ""  # the fixtures are linked without a time stamp
     _code, out, _ = run("info", "-f", "yaml", str(PE / "openssl_x64.dll"))
     (record,) = yaml.safe_load(out)
     assert record["file_version"] == "1.1.1.2" and record["file_version_string"] == "1.1.1b"

@@ -84,8 +84,11 @@ def test_every_cell(fleet_inventories: list[Path], manifests: Path) -> None:
     assert got == EXPECTED
     assert fleet.count(KBVerdict.MISSING) == 4
     assert fleet.tally() == {"INSTALLED": 9, "MISSING": 4, "NOT_APPLICABLE": 2, "UNKNOWN": 3}
-    why = fleet.cells[1][1].reason
-    assert why == "outdated: Windows/System32/kernel32.dll"
+    cell = fleet.cells[1][1]
+    assert cell.reason == "kernel32.dll 6.1.7601.17510 < 6.1.7601.17514"
+    assert cell.files == (
+        ("Windows/System32/kernel32.dll", "6.1.7601.17510", "6.1.7601.17514", "OUTDATED"),
+    )
 
 
 def test_json(runner: CliRunner, fleet_inventories: list[Path], manifests: Path) -> None:
@@ -124,7 +127,7 @@ def test_table_and_yaml(runner: CliRunner, fleet_inventories: list[Path], manife
     srv_b = next(line for line in out.splitlines() if line.startswith("srvB"))
     system = ["Windows", "7", "/", "Server", "2008", "R2", "SP1", "x64"]
     assert srv_b.split() == ["srvB", *system, *EXPECTED["srvB"].values(), "2"]
-    assert "Why" in out and "outdated: Windows/System32/kernel32.dll" in out
+    assert "Why" in out and "kernel32.dll 6.1.7601.17510 < 6.1.7601.17514" in out
     code, out, _ = _run(runner, "report", *fleet_inventories, "-m", manifests, "-f", "yaml")
     assert yaml.safe_load(out)["summary"]["INSTALLED"] == 9
 
@@ -147,8 +150,13 @@ def test_html_file(
         assert f'<th scope="row">{machine}</th>' in text
     for kb in EXPECTED["srvA"]:
         assert f'<button type="button">{kb}</button>' in text
-    assert '<td class="bad" data-rank="0">MISSING</td>' in text
-    assert '<td class="good" data-rank="2">INSTALLED</td>' in text
+    assert "3 of 3 machines miss at least one KB" in text
+    assert 'class="bad" data-rank="0" data-verdict="MISSING" title="KB' in text
+    assert 'class="good" data-rank="2" data-verdict="INSTALLED" title="KB' in text
+    # Under each reason, the versions installed and required.
+    assert "Windows/System32/kernel32.dll: installed 6.1.7601.17510, required 6.1.7601.17514" in (
+        text
+    )
     # --force is needed to replace it.
     code, _, err = _run(
         runner, "report", *fleet_inventories, "-m", manifests, "-f", "html", "-o", page

@@ -331,7 +331,8 @@ def test_wow64_copy_is_judged_by_the_x64_package_real_article(built: dict[str, P
     # Secur32.dll at 6.1.7600.20667. SysWOW64's 16385 copy lacks the fix.
     kb = kb_of(scan(TREES / "win7-rtm-x64", built["981506"]), "981506")
     assert kb["verdict"] == "MISSING"
-    assert kb["reason"] == "outdated: Windows/SysWOW64/secur32.dll"
+    # Named by as much of its path as tells it from System32's secur32.dll, with both versions.
+    assert kb["reason"] == "SysWOW64/secur32.dll 6.1.7600.16385 < 6.1.7600.20667"
     files = {f["path"]: f for f in kb["files"] if f["path"]}
     wow = files["Windows/SysWOW64/secur32.dll"]
     assert (wow["verdict"], wow["required_version"]) == ("OUTDATED", "6.1.7600.20667")

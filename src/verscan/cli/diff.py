@@ -14,6 +14,8 @@ from verscan.cli.common import (
     emit,
     handle_errors,
     output_options,
+    presentation_options,
+    summarize,
     warn,
 )
 from verscan.cli.images import (
@@ -109,6 +111,7 @@ def _side(
 @partition_option("A or B")
 @os_option("A or B")
 @exclude_option
+@presentation_options
 @handle_errors
 def diff_command(
     a: str,
@@ -157,7 +160,7 @@ def diff_command(
         where = {"a": "A", "b": "B"}.get(p.side, "A and B")
         warn(f"{where}: {p.path or '.'}: {p.message}")
     emit(diff_document(result, show_all=show_all), fmt, output, force)
-    warn(summary_line(result))
+    summarize(summary_line(result))
     sys.exit(EXIT_FINDINGS if result.differ else EXIT_CLEAN)
 
 
@@ -196,7 +199,7 @@ def _diff_verdicts(
             warn(f"{tag}: {problem.path}: {problem.message}")
     compared = compare_verdicts(results[0], results[1], systems[0].label, systems[1].label)
     emit(verdict_diff_document(compared, show_all=show_all), fmt, output, force)
-    warn(verdict_summary_line(compared))
+    summarize(verdict_summary_line(compared))
     if errors:
         sys.exit(EXIT_ERROR)
     sys.exit(EXIT_FINDINGS if compared.differences else EXIT_CLEAN)

@@ -8,7 +8,9 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from verscan.cli.common import warn
+from verscan.cli.common import (
+    summarize,
+)
 from verscan.errors import SourceError
 
 if TYPE_CHECKING:
@@ -69,7 +71,7 @@ def open_image_target(path: str, partition: int | None) -> ImageSystem:
     from verscan.system.image import open_image
 
     system = open_image(path, partition=partition)
-    warn(system.describe())
+    summarize(system.describe())
     return system
 
 

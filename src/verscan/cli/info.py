@@ -13,7 +13,9 @@ from verscan.cli.common import (
     emit,
     handle_errors,
     output_options,
+    presentation_options,
     progress,
+    summarize,
     warn,
 )
 from verscan.cli.images import is_image_target, open_image_target, partition_option
@@ -50,6 +52,7 @@ ENGINES = ("pefile", "verscan")
     help="Parser: verscan's own reader, or pefile (the slower reference, for cross-checks).",
 )
 @partition_option()
+@presentation_options
 @handle_errors
 def info_command(
     paths: tuple[str, ...],
@@ -113,7 +116,7 @@ def info_command(
         raise SourceError("--partition applies to disk images only, and none was named")
     emit(info_document(infos, all_strings=all_strings), fmt, output, force)
     if not_pe:
-        warn(f"{not_pe} files in the folders given are not PE files and were left out")
+        summarize(f"{not_pe} files in the folders given are not PE files and were left out")
     sys.exit(EXIT_ERROR if missing else EXIT_FINDINGS if failed else EXIT_CLEAN)
 
 

@@ -15,7 +15,9 @@ from verscan.cli.common import (
     OUTPUT_PATH,
     deliver,
     handle_errors,
+    presentation_options,
     refuse_output,
+    summarize,
     to_stdout,
     warn,
 )
@@ -67,6 +69,7 @@ from verscan.system.walk import WalkProblem
 @follow_option("TARGET")
 @jobs_option
 @partition_option()
+@presentation_options
 @handle_errors
 def inventory_command(
     target: str,
@@ -128,6 +131,6 @@ def inventory_command(
         warn(f"{where(p.rel)}: {p.message}")
     for f in unread:
         warn(f"{f.info.path}: unreadable: {f.info.error}")
-    warn(inventory_summary_line(inv, output))
+    summarize(inventory_summary_line(inv, output))
     faults = [p for p in inv.problems if WalkProblem(p.rel, p.message).fault]
     sys.exit(EXIT_FINDINGS if faults or unread else EXIT_CLEAN)

@@ -15,8 +15,10 @@ from verscan.cli.common import (
     EXIT_FINDINGS,
     OUTPUT_PATH,
     handle_errors,
+    presentation_options,
     refuse_output,
     say,
+    summarize,
     warn,
 )
 from verscan.errors import ManifestError, SourceError
@@ -71,6 +73,7 @@ def manifest_group() -> None:
     default=None,
     help="Write each article's outcome to FILE as JSON.",
 )
+@presentation_options
 @handle_errors
 def build_command(
     articles: tuple[str, ...],
@@ -126,7 +129,7 @@ def build_command(
     outcomes = build(paths, options)
     totals = Totals.of(outcomes, missing=len(missing))
     if batch:
-        warn(totals.line())
+        summarize(totals.line())
     if summary:
         write_atomic(summary, summary_json(outcomes, totals), force=force)
     errors = totals.errors > 0
@@ -136,6 +139,7 @@ def build_command(
 
 @manifest_group.command("lint")
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
+@presentation_options
 @handle_errors
 def lint_command(paths: tuple[str, ...]) -> None:
     """Check manifest files (folders: every *.yaml and *.yml below them).

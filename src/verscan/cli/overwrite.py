@@ -19,7 +19,9 @@ from verscan.cli.common import (
     emit,
     handle_errors,
     output_options,
+    presentation_options,
     say,
+    summarize,
     warn,
     write_stdout,
 )
@@ -68,6 +70,7 @@ def _pair(existing_path: str, new_path: str, expander: Expander) -> tuple[Candid
 @click.argument("existing", type=click.Path())
 @click.argument("new", type=click.Path())
 @output_options((OutputFormat.TABLE, OutputFormat.JSON))
+@presentation_options
 @handle_errors
 def overwrite_command(existing: str, new: str, fmt: str, output: str | None, force: bool) -> None:
     """Answer an installer's overwrite prompt for one file (KB Q235978).
@@ -114,6 +117,7 @@ def overwrite_command(existing: str, new: str, fmt: str, output: str | None, for
     help="Also compare copies in backup folders under TARGET ($NtUninstall…$, dllcache, …).",
 )
 @follow_option("both folders")
+@presentation_options
 @handle_errors
 def preflight_command(
     source: str,
@@ -167,7 +171,7 @@ def preflight_command(
     for name, copies in plan.ambiguous().items():
         warn(f"{name}: {len(copies)} installed copies ({', '.join(copies)}); each is compared")
     emit(preflight_document(plan), fmt, output, force)
-    warn(preflight_summary(plan))
+    summarize(preflight_summary(plan))
     if plan.failures:
         sys.exit(EXIT_ERROR)
     skipped = any(p.fault for p in plan.problems)
@@ -230,6 +234,7 @@ def _read_line(stdin: TextIO, interactive: bool) -> str | None:
     help="Also compare copies in backup folders under TARGET.",
 )
 @follow_option("both folders")
+@presentation_options
 @handle_errors
 def prompt_command(
     source: str,
@@ -286,7 +291,7 @@ def _session(planner: Planner, stdin: TextIO, interactive: bool, show_detail: bo
         if sf.error is not None:
             warn(f"{sf.path}: {sf.error}")
     if interactive:
-        warn(
+        summarize(
             f"{len(planner.sources)} files in SOURCE,"
             f" {len(planner.targets)} file names under TARGET."
             " Type the file name the dialog shows; Ctrl-D to quit."

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Iterable
+from datetime import datetime, timezone
 
 import click
 
@@ -14,10 +15,12 @@ from verscan.cli.common import (
     EXIT_FINDINGS,
     OUTPUT_PATH,
     deliver,
-    for_terminal,
     handle_errors,
+    presentation_options,
     progress,
     refuse_output,
+    rendered,
+    summarize,
     warn,
 )
 from verscan.cli.options import (
@@ -32,9 +35,8 @@ from verscan.compare.fleet import Failed, Judged, assemble
 from verscan.compare.judging import Outcome, Task, default_jobs, judge_all
 from verscan.errors import VerscanError
 from verscan.manifest.model import Manifest
-from verscan.output import OutputFormat, render
-from verscan.output.html import HtmlRenderer
-from verscan.reports.fleet import fleet_document
+from verscan.output import OutputFormat
+from verscan.reports.fleet import fleet_document, fleet_page
 from verscan.reports.fleet import summary_line as fleet_summary_line
 from verscan.verdicts import KBVerdict
 
@@ -84,6 +86,7 @@ _REPORT_FORMATS = (*(f.value for f in TABULAR_AND_STRUCTURED), "html")
         "Needs pip install 'verscan[cluster]'."
     ),
 )
+@presentation_options
 @handle_errors
 def report_command(
     inventories: tuple[str, ...],
@@ -129,15 +132,14 @@ def report_command(
     fleet = assemble(judged, manifests)
     fmt = fmt.lower()
     if fmt == "html":
-        doc = fleet_document(fleet, views=("machines", "kbs", "reasons"))
-        text = HtmlRenderer(title, [fleet_summary_line(fleet)]).render(doc)
+        made = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+        text = fleet_page(fleet, title, made)
     elif fmt == OutputFormat.CSV.value:
-        doc = fleet_document(fleet, views=("machines",))
-        text = render(doc, fmt, terminal=for_terminal(output))
+        text = rendered(fleet_document(fleet, views=("machines",)), fmt, output)
     else:
-        text = render(fleet_document(fleet, views=("machines", "reasons")), fmt)
+        text = rendered(fleet_document(fleet, views=("machines", "reasons")), fmt, output)
     deliver(text, output, force)
-    warn(fleet_summary_line(fleet))
+    summarize(fleet_summary_line(fleet))
     if failed:
         sys.exit(EXIT_ERROR)
     sys.exit(EXIT_FINDINGS if fleet.count(KBVerdict.MISSING) else EXIT_CLEAN)

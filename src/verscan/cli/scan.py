@@ -13,7 +13,9 @@ from verscan.cli.common import (
     emit,
     handle_errors,
     output_options,
+    presentation_options,
     progress,
+    summarize,
     warn,
 )
 from verscan.cli.images import open_target, partition_option
@@ -52,6 +54,7 @@ def open_system(target: str, *, follow_links: bool = False, partition: int | Non
 @partition_option()
 @os_option()
 @exclude_option
+@presentation_options
 @handle_errors
 def scan_command(
     target: str,
@@ -101,7 +104,7 @@ def scan_command(
     for problem in result.problems:
         warn(f"{problem.path}: {problem.message}")
     emit(scan_document(result, files=show_files), fmt, output, force)
-    warn(summary_line(result))
+    summarize(summary_line(result))
     if errors:
         sys.exit(EXIT_ERROR)
     missing = any(kb.verdict is KBVerdict.MISSING for kb in result.kbs)

@@ -20,8 +20,8 @@ from verscan.manifest.model import Manifest
 from verscan.system.exclude import Exclude
 from verscan.system.inventory import Inventory, InventorySystem
 from verscan.system.profile import UNKNOWN, Profile
-from verscan.verdicts import KBVerdict
-from verscan.verdicts.scan import scan
+from verscan.verdicts import FileVerdict, KBVerdict
+from verscan.verdicts.scan import KBResult, scan
 
 
 @dataclass(frozen=True)
@@ -52,6 +52,9 @@ class Cell:
     """The verdict."""
     reason: str = ""
     """Why, for MISSING, UNKNOWN and NOT_APPLICABLE."""
+    files: tuple[tuple[str, str | None, str | None, str], ...] = ()
+    """For MISSING and UNKNOWN: each copy that decided it, as (path, installed version,
+    required version, file verdict)."""
 
 
 @dataclass(frozen=True)
@@ -165,9 +168,26 @@ def judge(
         inv.created,
         len(result.problems),
         result.system,
-        tuple(Cell(kb.verdict, kb.reason) for kb in result.kbs),
+        tuple(_cell(kb) for kb in result.kbs),
         warnings,
     )
+
+
+_DECIDING = {
+    KBVerdict.MISSING: (FileVerdict.OUTDATED,),
+    KBVerdict.UNKNOWN: (FileVerdict.UNREADABLE, FileVerdict.UNVERSIONED),
+}
+
+
+def _cell(kb: KBResult) -> Cell:
+    """A KB's verdict on one machine, with the copies that decided a MISSING or UNKNOWN one."""
+    deciding = _DECIDING.get(kb.verdict, ())
+    files = tuple(
+        (f.path or f.name, f.installed_version, f.required_version, f.verdict.value)
+        for f in kb.files
+        if f.backup is None and f.verdict in deciding
+    )
+    return Cell(kb.verdict, kb.reason, files)
 
 
 def judge_file(

@@ -32,17 +32,20 @@ class OutputFormat(str, enum.Enum):
     CSV = "csv"
     MARKDOWN = "markdown"
 
-    def renderer(self, *, terminal: bool = False) -> Renderer:
+    def renderer(
+        self, *, terminal: bool = False, width: int | None = None, colour: bool = False
+    ) -> Renderer:
         """The renderer for this format (its module, and tabulate or PyYAML, load on first use).
 
-        ``terminal``: the text goes to a terminal (only CSV differs then, see
-        :class:`~verscan.output.tabular.CsvRenderer`).
+        ``terminal``: the text goes to a terminal (CSV then shows escapes, see
+        :class:`~verscan.output.tabular.CsvRenderer`); ``width``: the terminal's width,
+        which a table fits (see :mod:`verscan.output.fit`); ``colour``: verdicts in colour.
         """
         from verscan.output.structured import JsonRenderer, YamlRenderer
         from verscan.output.tabular import CsvRenderer, MarkdownRenderer, TextTableRenderer
 
         if self is OutputFormat.TABLE:
-            return TextTableRenderer()
+            return TextTableRenderer(width=width, colour=colour)
         if self is OutputFormat.JSON:
             return JsonRenderer()
         if self is OutputFormat.YAML:
@@ -54,6 +57,14 @@ class OutputFormat(str, enum.Enum):
         _assert_never(self)
 
 
-def render(doc: Document, fmt: OutputFormat | str, *, terminal: bool = False) -> str:
-    """Render ``doc`` in the named format (``terminal``: for a terminal to show)."""
-    return OutputFormat(fmt).renderer(terminal=terminal).render(doc)
+def render(
+    doc: Document,
+    fmt: OutputFormat | str,
+    *,
+    terminal: bool = False,
+    width: int | None = None,
+    colour: bool = False,
+) -> str:
+    """Render ``doc`` in the named format (``terminal``: for a terminal ``width`` wide to show)."""
+    renderer = OutputFormat(fmt).renderer(terminal=terminal, width=width, colour=colour)
+    return renderer.render(doc)

@@ -25,7 +25,16 @@ class Table:
     title: str | None = None
     """Heading printed above the table (tabular formats) or used as its key."""
     shorten: tuple[str, ...] = ()
-    """Columns a terminal table may cut short (long titles); other formats keep them whole."""
+    """Columns a terminal table may cut short at their end (titles); others keep them whole."""
+    wrap: tuple[str, ...] = ()
+    """Columns a terminal table may wrap onto more lines inside their width (reasons, notes)."""
+    paths: tuple[str, ...] = ()
+    """Columns of paths a terminal table may shorten in their middle, keeping the file name."""
+    tips: Sequence[Sequence[str | None]] = ()
+    """Per cell, a note a page shows on pointing at it (the reason under a verdict)."""
+    headline: tuple[str, ...] = ()
+    """Columns on the first line of each record when a terminal is too narrow for the table
+    (default: the first column)."""
 
 
 @dataclass(frozen=True)
@@ -38,6 +47,9 @@ class Document:
     """The same report as tables, for the tabular formats."""
     preamble: tuple[str, ...] = ()
     """Lines printed above the tables in the text and Markdown formats (``system: ...``)."""
+    csv: Table | None = None
+    """The one table CSV writes, headings as they are (default: the first table, its headings
+    in snake_case)."""
 
 
 class Renderer(ABC):

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from typing import Any
 
 from tabulate import tabulate
 
+from verscan.output.fit import fit_lines
 from verscan.output.interface import Document, Renderer, Table
 from verscan.output.safe import visible
 
@@ -23,55 +25,61 @@ def _cell(value: Any) -> Any:
     return "" if value is None else value
 
 
-TERMINAL_CELL = 60
-"""Longest cell the plain-text table shows in a column its table lets it shorten."""
-
-
-def _short(value: Any) -> Any:
-    value = _cell(value)
-    if isinstance(value, str) and len(value) > TERMINAL_CELL:
-        return value[: TERMINAL_CELL - 1] + "…"
-    return value
-
-
 class TextTableRenderer(Renderer):
-    """Aligned plain-text tables, any ``tabulate`` style (``simple`` by default)."""
+    """Aligned plain-text tables, any ``tabulate`` style (``simple`` by default).
 
-    def __init__(self, style: str = "simple", *, shorten: bool = True) -> None:
+    With a ``width`` (the report goes to a terminal that wide) every line fits it:
+    see :mod:`verscan.output.fit`; ``colour`` marks verdicts there. Without one
+    (a pipe, a file) every value is written whole, one line per row.
+    """
+
+    def __init__(self, style: str = "simple", *, width: int | None = None, colour: bool = False):
         self.style = style
-        self.shorten = shorten
+        self.width = width
+        self.colour = colour
 
     def render(self, doc: Document) -> str:
         """Each table with its title above it, separated by blank lines."""
         parts = []
         for table in doc.tables:
-            body = (
-                tabulate(
-                    [
-                        [
-                            _short(c) if self.shorten and h in table.shorten else _cell(c)
-                            for h, c in zip(table.headers, row)
-                        ]
-                        for row in table.rows
-                    ],
-                    headers=[visible(h) for h in table.headers],
-                    tablefmt=self.style,
-                    disable_numparse=True,
-                )
-                if table.rows
-                else "(none)"
-            )
-            parts.append(f"{visible(table.title)}\n{body}" if table.title else body)
+            body = self._body(table) if table.rows else "(none)"
+            if table.title:
+                title = visible(table.title)
+                if self.width is not None:
+                    title = "\n".join(fit_lines([title], self.width))
+                body = f"{title}\n{body}"
+            parts.append(body)
         if doc.preamble:
-            parts.insert(0, "\n".join(visible(line) for line in doc.preamble))
+            lines = [visible(line) for line in doc.preamble]
+            if self.width is not None:
+                lines = fit_lines(lines, self.width)
+            parts.insert(0, "\n".join(lines))
         return "\n\n".join(parts) + "\n"
+
+    def _body(self, table: Table) -> str:
+        if self.width is not None and self.style == "simple":
+            from verscan.output.fit import fit_table
+
+            cells = [[_text(c) for c in row] for row in table.rows]
+            return fit_table(table, cells, self.width, self.colour)
+        return tabulate(
+            [[_cell(c) for c in row] for row in table.rows],
+            headers=[visible(h) for h in table.headers],
+            tablefmt=self.style,
+            disable_numparse=True,
+        )
+
+
+def _text(value: Any) -> str:
+    """A cell as the text a terminal shows."""
+    return "" if value is None else visible(str(value))
 
 
 class MarkdownRenderer(TextTableRenderer):
     """GitHub-flavoured Markdown tables under ``###`` headings."""
 
     def __init__(self) -> None:
-        super().__init__("github", shorten=False)
+        super().__init__("github")
 
     def render(self, doc: Document) -> str:
         """Markdown tables, each under its title as a heading."""
@@ -92,33 +100,36 @@ def _md_lines(lines: tuple[str, ...]) -> list[str]:
 
 
 class CsvRenderer(Renderer):
-    """CSV: one header line and the rows of each table.
+    """CSV: one table, one header line of snake_case names, one line per row.
 
-    Several tables are written one after another with a blank line between
-    them; a report whose tables are titled gets a leading ``table`` column so that
-    rows stay attributable when the file is loaded as one.
-
-    Values are written exactly, unless ``terminal``: CSV printed at a terminal is read
-    there, and shows what could act on the terminal as escapes, as a table does.
+    The table is the document's ``csv`` table, else its first. Values are written
+    exactly, unless ``terminal``: CSV printed at a terminal is read there, and shows
+    what could act on the terminal as escapes, as a table does.
     """
 
     def __init__(self, *, terminal: bool = False) -> None:
         self.terminal = terminal
 
     def render(self, doc: Document) -> str:
-        """The tables as CSV text."""
+        """The table as CSV text."""
         buf = io.StringIO()
         writer = csv.writer(buf, lineterminator="\n")
-        titled = len(doc.tables) > 1
         shown = _cell if self.terminal else _exact
-        for i, table in enumerate(doc.tables):
-            if i:
-                buf.write("\n")
-            writer.writerow([shown(h) for h in (["table"] if titled else []) + list(table.headers)])
+        table = doc.csv
+        headers = list(table.headers) if table is not None else []
+        if table is None and doc.tables:
+            table = doc.tables[0]
+            headers = [snake_case(h) for h in table.headers]
+        if table is not None:
+            writer.writerow([shown(h) for h in headers])
             for row in table.rows:
-                cells = ([table.title or ""] if titled else []) + list(row)
-                writer.writerow([shown(c) for c in cells])
+                writer.writerow([shown(c) for c in row])
         return buf.getvalue()
+
+
+def snake_case(header: str) -> str:
+    """A heading as a CSV column name: ``file version`` → ``file_version``."""
+    return re.sub(r"[^0-9a-z]+", "_", header.lower()).strip("_")
 
 
 def _exact(value: Any) -> Any:

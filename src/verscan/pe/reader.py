@@ -198,7 +198,7 @@ def _read_pe(name: str, size: int, head: bytes, read: Reader) -> VersionInfo:
     if base + _FILE_HEADER.size > len(head):
         # Fewer bytes than the size said: the file was cut short while it was being read.
         raise _Broken(f"file ends inside the PE header ({hbase + len(head)} bytes read)")
-    sig, machine, nsections, _, _, _, opt_size, _ = _FILE_HEADER.unpack_from(head, base)
+    sig, machine, nsections, link_time, _, _, opt_size, _ = _FILE_HEADER.unpack_from(head, base)
     if sig != b"PE\x00\x00":
         if sig[:2] in (b"NE", b"LE", b"LX"):
             return VersionInfo(
@@ -211,7 +211,7 @@ def _read_pe(name: str, size: int, head: bytes, read: Reader) -> VersionInfo:
             name, Status.NOT_PE, size=size, error="not a PE file (MZ executable without PE header)"
         )
     platform = MACHINES.get(machine, f"unknown (0x{machine:04x})")
-    known: dict[str, object] = {"machine": machine, "platform": platform}
+    known: dict[str, object] = {"machine": machine, "platform": platform, "link_time": link_time}
     opt = base + _FILE_HEADER.size
     if opt + 2 > len(head) or opt_size < 2:
         raise _Broken("truncated optional header", known)

@@ -121,6 +121,10 @@ class VersionInfo:
     """Why the status is not ``ok`` (corruption reason or OS error)."""
     strings: dict[str, str] = field(default_factory=dict)
     """Strings of the chosen table."""
+    link_time: int | None = field(default=None, compare=False)
+    """The COFF header's ``TimeDateStamp``: when the linker wrote the file, in seconds since
+    1970 UTC (reproducible builds write a hash there instead). Read from files, not kept in
+    inventories, and so left out when two records are compared."""
 
     @property
     def file_version_string(self) -> str | None:

@@ -60,6 +60,7 @@ def _convert(name: str, size: int, pe: Any) -> VersionInfo:
         "machine": machine,
         "platform": MACHINES.get(machine, f"unknown (0x{machine:04x})"),
         "pe_format": "PE32+" if pe.OPTIONAL_HEADER.Magic == 0x20B else "PE32",
+        "link_time": int(pe.FILE_HEADER.TimeDateStamp),
     }
     try:
         pe.parse_data_directories(directories=[_RESOURCE])

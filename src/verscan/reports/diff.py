@@ -125,9 +125,16 @@ def diff_document(result: DiffResult, *, show_all: bool = False) -> Document:
         )
         for f in shown
     ]
-    tables = [Table(("path", "change", "A", "B", "A platform", "B platform", "note"), rows)]
+    files = Table(
+        ("path", "change", "A", "B", "A platform", "B platform", "note"),
+        rows,
+        "files" if result.problems else None,
+        paths=("path",),
+        wrap=("note",),
+        headline=("path", "change"),
+    )
+    tables = [files]
     if result.problems:
-        tables[0] = Table(tables[0].headers, tables[0].rows, "files")
         tables.append(
             Table(
                 ("side", "path", "problem"),
@@ -136,8 +143,25 @@ def diff_document(result: DiffResult, *, show_all: bool = False) -> Document:
                     for p in result.problems
                 ],
                 "not compared",
+                paths=("path",),
+                wrap=("problem",),
+                headline=("side", "path"),
             )
         )
+    csv = Table(
+        ("path", "change", "a_version", "b_version", "a_platform", "b_platform", "a_size",
+         "b_size", "b_path", "note"),
+        [
+            (f.path, f.change.value, f.a_version, f.b_version, f.a_platform, f.b_platform,
+             f.a_size, f.b_size, f.b_path, f.note or None)
+            for f in shown
+        ]
+        + [
+            (p.path, "not_compared", None, None, None, None, None, None, None,
+             f"{p.side}: {p.message}")
+            for p in result.problems
+        ],
+    )  # fmt: skip
     data = {
         "a": result.a,
         "b": result.b,
@@ -149,7 +173,7 @@ def diff_document(result: DiffResult, *, show_all: bool = False) -> Document:
             {"side": p.side, "path": p.path, "message": p.message} for p in result.problems
         ],
     }
-    return Document(data, tuple(tables), _system_lines(result.a_system, result.b_system))
+    return Document(data, tuple(tables), _system_lines(result.a_system, result.b_system), csv)
 
 
 def kb_record(k: KBDiff) -> dict[str, Any]:
@@ -192,8 +216,19 @@ def verdict_diff_document(result: VerdictDiff, *, show_all: bool = False) -> Doc
         "differ": bool(result.differences),
         "differences": [kb_record(k) for k in shown],
     }
-    return Document(
-        data,
-        (Table(("kb", "title", "A", "B", "reason"), rows),),
-        _system_lines(result.a_system, result.b_system),
+    table = Table(
+        ("kb", "title", "A", "B", "reason"),
+        rows,
+        shorten=("title",),
+        wrap=("reason",),
+        headline=("kb", "A", "B"),
     )
+    csv = Table(
+        ("kb", "title", "change", "a_verdict", "b_verdict", "a_reason", "b_reason"),
+        [
+            (k.kb, k.title, "same" if k.same else "verdict_differs", k.a_verdict.value,
+             k.b_verdict.value, k.a_reason or None, k.b_reason or None)
+            for k in shown
+        ],
+    )  # fmt: skip
+    return Document(data, (table,), _system_lines(result.a_system, result.b_system), csv)

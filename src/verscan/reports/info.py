@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime, timezone
 from typing import Any
 
 from verscan.output import Document, Table
@@ -33,11 +34,41 @@ def info_record(info: VersionInfo, *, all_strings: bool = False) -> dict[str, An
         "languages": [t.key for t in info.tables],
         "translations": [f"{lang:04x}{cp:04x}" for lang, cp in info.translations],
         "version_source": _version_source(info),
+        "link_date": link_date(info),
         "error": info.error,
     }
     if all_strings:
         record["string_tables"] = {t.key: dict(t.strings) for t in info.tables}
     return record
+
+
+def link_date(info: VersionInfo) -> str | None:
+    """When the linker wrote the file (the COFF header's TimeDateStamp), ISO 8601 UTC.
+
+    None when the file has none, or 0 (a build that leaves it out).
+    """
+    if not info.link_time:
+        return None
+    moment = datetime.fromtimestamp(info.link_time, tz=timezone.utc)
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+CSV_HEADERS = (
+    "path", "company", "description", "product", "product_version", "file_version",
+    "machine_type", "original_name", "internal_name", "copyright", "link_date",
+    "file_version_string", "product_version_string", "language", "status", "error",
+)  # fmt: skip
+"""The columns of ``verscan info --format csv``: those of ``sigcheck -a -c`` verscan can know."""
+
+
+def _csv_row(i: VersionInfo) -> tuple[Any, ...]:
+    s = i.strings
+    return (
+        i.path, s.get("CompanyName"), s.get("FileDescription"), s.get("ProductName"),
+        i.product_version_text, i.file_version_text, i.platform, s.get("OriginalFilename"),
+        s.get("InternalName"), s.get("LegalCopyright"), link_date(i), s.get("FileVersion"),
+        s.get("ProductVersion"), i.language, i.status.value, i.error,
+    )  # fmt: skip
 
 
 def _version_source(info: VersionInfo) -> str | None:
@@ -93,8 +124,12 @@ def info_document(infos: Sequence[VersionInfo], *, all_strings: bool = False) ->
                 "status",
             ),
             rows,
+            paths=("path",),
+            wrap=("string version", "company", "description", "status"),
+            headline=("path", "file version"),
         )
     ]
+    csv = Table(CSV_HEADERS, [_csv_row(i) for i in infos])
     if all_strings:
         string_rows = [
             (i.path, t.key, key, value)
@@ -102,5 +137,14 @@ def info_document(infos: Sequence[VersionInfo], *, all_strings: bool = False) ->
             for t in i.tables
             for key, value in t.strings.items()
         ]
-        tables.append(Table(("path", "language", "name", "value"), string_rows, "strings"))
-    return Document([info_record(i, all_strings=all_strings) for i in infos], tuple(tables))
+        strings = Table(
+            ("path", "language", "name", "value"),
+            string_rows,
+            "strings",
+            paths=("path",),
+            wrap=("value",),
+        )
+        tables.append(strings)
+        csv = strings
+    records = [info_record(i, all_strings=all_strings) for i in infos]
+    return Document(records, tuple(tables), csv=csv)

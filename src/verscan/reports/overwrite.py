@@ -100,34 +100,38 @@ def overwrite_record(outcome: Outcome) -> dict[str, Any]:
     }
 
 
-def overwrite_document(outcome: Outcome) -> Document:
-    """The report of ``verscan overwrite``: the decision, both files, the warnings."""
+def decision_lines(outcome: Outcome) -> tuple[str, ...]:
+    """The decision, the button to press, the reason and the warnings: what is read first."""
     answer = answer_word(outcome.decision)
-    tables = [
-        Table(
-            ("decision", KEEP_QUESTION, "reason"),
-            [(outcome.decision.value, answer or "cannot say", outcome.reason)],
-        ),
-        Table(
-            ("file", "path", "name", "platform", "version", "string version", "size", "modified"),
-            [
-                (
-                    label,
-                    _where(c),
-                    c.name,
-                    c.platform,
-                    shown_version(c),
-                    _string_when_differs(c),
-                    c.size,
-                    _time(c.modified),
-                )
-                for label, c in (("existing", outcome.existing), ("new", outcome.new))
-            ],
-        ),
-    ]
-    if outcome.warnings:
-        tables.append(Table(("warning",), [(w,) for w in outcome.warnings]))
-    return Document(overwrite_record(outcome), tuple(tables))
+    if answer is None:
+        head = f"{outcome.decision.value}: cannot say; compare the files below"
+    else:
+        head = f'{outcome.decision.value}: answer {answer} to "{KEEP_QUESTION}"'
+    return (head, f"reason: {outcome.reason}", *(f"warning: {w}" for w in outcome.warnings))
+
+
+def overwrite_document(outcome: Outcome) -> Document:
+    """The report of ``verscan overwrite``: the decision and why first, then both files."""
+    files = Table(
+        ("file", "version", "platform", "size", "modified", "name", "string version", "path"),
+        [
+            (
+                label,
+                shown_version(c),
+                c.platform,
+                c.size,
+                _time(c.modified),
+                c.name,
+                _string_when_differs(c),
+                _where(c),
+            )
+            for label, c in (("existing", outcome.existing), ("new", outcome.new))
+        ],
+        shorten=("string version", "name"),
+        paths=("path",),
+        headline=("file", "version", "platform"),
+    )
+    return Document(overwrite_record(outcome), (files,), decision_lines(outcome))
 
 
 def _source_shown(row: Row) -> str:
@@ -197,6 +201,9 @@ def preflight_document(plan: Plan) -> Document:
             ("name", "source", "target", "source version", "target version", "action", "note"),
             rows,
             "files",
+            paths=("source", "target"),
+            wrap=("note",),
+            headline=("name", "action"),
         ),
         Table(("action", "files"), list(counts.items()), "summary"),
     )

@@ -18,13 +18,36 @@ _COUNTED = (
     FileVerdict.ABSENT,
 )
 
+SERVICING_SUFFIXES = (".mum", ".manifest", ".cat")
+"""Files of a Windows update package that service the system, not run on it: its package
+description (``.mum``), component manifests and catalogue. They sit in the component store
+and the catalogue folders, and an inventory does not keep them."""
+
+SERVICING_NOTE = "servicing file of the update package (.mum, .manifest, .cat): not counted"
+
+
+def is_servicing(f: FileResult) -> bool:
+    """Whether ``f`` is a servicing file of which no copy was found: shown apart, not ABSENT."""
+    return f.verdict is FileVerdict.ABSENT and f.name.lower().endswith(SERVICING_SUFFIXES)
+
 
 def _counts(kb: KBResult) -> dict[str, int]:
-    tally = Counter(f.verdict for f in kb.files if f.backup is None)
+    tally = Counter(
+        "servicing" if is_servicing(f) else f.verdict for f in kb.files if f.backup is None
+    )
     counts = {v.value.lower(): tally.get(v, 0) for v in _COUNTED}
-    counts["other"] = sum(n for v, n in tally.items() if v not in _COUNTED)
+    counts["servicing"] = tally.get("servicing", 0)
+    counts["other"] = sum(n for v, n in tally.items() if v not in _COUNTED and v != "servicing")
     counts["copies"] = sum(1 for f in kb.files if f.backup is not None)
     return counts
+
+
+_FILES_ORDER = ("outdated", "newer", "current", "absent", "servicing", "other", "copies")
+
+
+def files_text(counts: dict[str, int]) -> str:
+    """The counts in words, worst first, zeros left out: ``1 outdated, 8 current, 9 absent``."""
+    return ", ".join(f"{counts[k]} {k}" for k in _FILES_ORDER if counts.get(k))
 
 
 def file_record(f: FileResult) -> dict[str, Any]:
@@ -39,6 +62,7 @@ def file_record(f: FileResult) -> dict[str, Any]:
         "verdict": f.verdict.value,
         "note": f.note or None,
         "copy": f.backup,
+        "servicing": is_servicing(f),
     }
 
 
@@ -84,30 +108,38 @@ def summary_line(result: ScanResult) -> str:
     return f"{kbs}: " + (", ".join(parts) or "none") + skipped
 
 
+KB_HEADERS = ("kb", "verdict", "title", "reason", "files")
+"""The KB table people read; CSV has a column per count instead of ``files``."""
+COUNT_HEADERS = ("current", "newer", "outdated", "absent", "servicing", "other", "copies")
+FILE_HEADERS = ("path", "platform", "installed", "required", "branch", "verdict", "note")
+
+
+def _file_note(f: FileResult) -> str:
+    servicing = SERVICING_NOTE if is_servicing(f) else ""
+    parts = (f"copy: {f.backup}" if f.backup else "", f.note, servicing)
+    return "; ".join(p for p in parts if p)
+
+
+def _files_in_order(kb: KBResult) -> list[FileResult]:
+    """A KB's files, the servicing files of its package last."""
+    return sorted(kb.files, key=is_servicing)
+
+
 def scan_document(result: ScanResult, *, files: bool = False) -> Document:
     """The scan as a document; per-copy rows only with ``files`` in the tabular formats."""
-    kb_rows = []
-    for kb in result.kbs:
-        c = _counts(kb)
-        kb_rows.append(
-            (
-                kb.manifest.kb,
-                kb.manifest.title,
-                kb.verdict.value,
-                c["current"],
-                c["newer"],
-                c["outdated"],
-                c["absent"],
-                c["other"],
-                kb.reason or None,
-            )
-        )
+    kb_rows = [
+        (kb.manifest.kb, kb.verdict.value, kb.manifest.title, kb.reason or None,
+         files_text(_counts(kb)) or None)
+        for kb in result.kbs
+    ]  # fmt: skip
     tables = [
         Table(
-            ("kb", "title", "verdict", "current", "newer", "outdated", "absent", "other", "reason"),
+            KB_HEADERS,
             kb_rows,
             None if not files else "KBs",
             shorten=("title",),
+            wrap=("reason", "files"),
+            headline=("kb", "verdict", "title"),
         )
     ]
     if files:
@@ -120,16 +152,19 @@ def scan_document(result: ScanResult, *, files: bool = False) -> Document:
                 f.required_version,
                 f.branch,
                 f.verdict.value,
-                "; ".join(p for p in (f"copy: {f.backup}" if f.backup else "", f.note) if p),
+                _file_note(f) or None,
             )
             for kb in result.kbs
-            for f in kb.files
+            for f in _files_in_order(kb)
         ]
         tables.append(
             Table(
-                ("kb", "path", "platform", "installed", "required", "branch", "verdict", "note"),
+                ("kb", *FILE_HEADERS),
                 file_rows,
                 "files",
+                wrap=("note",),
+                paths=("path",),
+                headline=("kb", "path", "verdict"),
             )
         )
     data = {
@@ -139,7 +174,46 @@ def scan_document(result: ScanResult, *, files: bool = False) -> Document:
         "kbs": [kb_record(kb) for kb in result.kbs],
         "problems": [{"path": p.path, "message": p.message} for p in result.problems],
     }
-    return Document(data, tuple(tables), (system_line(result.system),))
+    csv = _files_csv(result) if files else _kbs_csv(result)
+    return Document(data, tuple(tables), (system_line(result.system),), csv)
+
+
+def _kb_cells(kb: KBResult) -> tuple[Any, ...]:
+    counts = _counts(kb)
+    return (
+        kb.manifest.kb,
+        kb.manifest.title,
+        kb.verdict.value,
+        kb.reason or None,
+        *(counts[h] for h in COUNT_HEADERS),
+    )
+
+
+_KB_CSV = ("kb", "title", "verdict", "reason", *COUNT_HEADERS)
+
+
+def _kbs_csv(result: ScanResult) -> Table:
+    """One row per KB, a column per count."""
+    return Table(_KB_CSV, [_kb_cells(kb) for kb in result.kbs])
+
+
+def _files_csv(result: ScanResult) -> Table:
+    """One row per file copy, its KB's columns first (a KB without files: one row, no file)."""
+    headers = (
+        "kb", "title", "kb_verdict", "reason", "name", "path", "platform", "installed_version",
+        "required_version", "branch", "verdict", "note", "copy", "servicing",
+    )  # fmt: skip
+    rows: list[tuple[Any, ...]] = []
+    for kb in result.kbs:
+        lead = (kb.manifest.kb, kb.manifest.title, kb.verdict.value, kb.reason or None)
+        if not kb.files:
+            rows.append((*lead, *([None] * (len(headers) - len(lead)))))
+        for f in _files_in_order(kb):
+            rows.append(
+                (*lead, f.name, f.path, f.platform, f.installed_version, f.required_version,
+                 f.branch, f.verdict.value, f.note or None, f.backup, is_servicing(f))
+            )  # fmt: skip
+    return Table(headers, rows)
 
 
 def system_line(profile: Profile) -> str:

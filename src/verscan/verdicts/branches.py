@@ -136,17 +136,32 @@ def choose_row(rows: Sequence[FileRow], installed: Version) -> Choice | None:
     if not applicable:
         # Below every floor: the lowest row decides (it always has none, unless all are explicit).
         row, floor = min(zip(versioned, floors), key=_row_order)
-        return Choice(row, floor, "installed version is below every row's floor")
+        return Choice(
+            row, floor, f"older than every row's range: judged by the lowest, {row.version}"
+        )
     best_floor = max((f for _, f in applicable if f is not None), default=None)
     tied = [(r, f) for r, f in applicable if f == best_floor]
     tied.sort(key=_row_order)
     reached = [rf for rf in tied if compare(rf[0].parsed_version or (), installed) >= 0]
     row, floor = reached[-1] if reached else tied[0]
-    reason = ""
-    if len(versioned) > 1:
-        reason = (
-            f"row {row.version} applies (floor {format_version(floor)})"
-            if floor is not None
-            else f"row {row.version} applies (lowest row)"
-        )
+    reason = _described(row, floor, len(versioned)) if len(versioned) > 1 else ""
     return Choice(row, floor, reason)
+
+
+def _described(row: FileRow, floor: Version | None, count: int) -> str:
+    """The chosen row in the words of the domain: ``LDR branch row, for 6.1.7601.20000 and up``."""
+    version = row.parsed_version or ()
+    full = align(version, version)[0] if version else ()
+    branch = row.branch if row.branch in ("GDR", "QFE", "LDR") else None
+    if branch is None and len(full) == 4 and full[0] >= 6:
+        band = _band(full[3])
+        branch = {GDR_BAND: "GDR", LDR_BAND: "LDR"}.get(band) if band is not None else None
+    if branch is not None:
+        kind = f"{branch} branch row {row.version}"
+    elif sp_number(row.sp_requirement) is not None:
+        kind = f"{row.sp_requirement} row {row.version}"
+    else:
+        kind = f"row {row.version}"
+    if floor is not None:
+        return f"{kind}, for {format_version(floor)} and up"
+    return f"{kind}, the lowest of {count} rows for this file"

@@ -343,11 +343,12 @@ def _kb_result(manifest: Manifest, files: Iterable[FileResult], profile: Profile
             return KBResult(manifest, KBVerdict.MISSING, files, later)
     verdicts = {f.verdict for f in live}
     if FileVerdict.OUTDATED in verdicts:
-        outdated = [f.path or f.name for f in live if f.verdict is FileVerdict.OUTDATED]
-        return KBResult(manifest, KBVerdict.MISSING, files, "outdated: " + ", ".join(outdated))
+        outdated = [f for f in live if f.verdict is FileVerdict.OUTDATED]
+        why = _first_two([_older(f, live) for f in outdated], ", ")
+        return KBResult(manifest, KBVerdict.MISSING, files, why)
     undecided = [f for f in live if f.verdict in (FileVerdict.UNREADABLE, FileVerdict.UNVERSIONED)]
     if undecided:
-        why = "; ".join(f"{f.path}: {f.note}" for f in undecided)
+        why = _first_two([f"{f.path}: {f.note}" for f in undecided], "; ")
         return KBResult(manifest, KBVerdict.UNKNOWN, files, why)
     if verdicts & {FileVerdict.CURRENT, FileVerdict.NEWER}:
         return KBResult(manifest, KBVerdict.INSTALLED, files)
@@ -359,3 +360,36 @@ def _kb_result(manifest: Manifest, files: Iterable[FileResult], profile: Profile
             manifest, KBVerdict.NOT_APPLICABLE, files, f"{first.path}: {first.note}{more}"
         )
     return KBResult(manifest, KBVerdict.NOT_APPLICABLE, files, "no file of this KB is present")
+
+
+def _first_two(parts: Sequence[str], sep: str) -> str:
+    """The first two of ``parts``, and how many more: ``a, b and 3 more``."""
+    shown = sep.join(parts[:2])
+    return shown + (f" and {len(parts) - 2} more" if len(parts) > 2 else "")
+
+
+def _older(f: FileResult, live: Sequence[FileResult]) -> str:
+    """An outdated copy, its versions named: ``asp.dll 5.0.2195.5255 < 5.0.2195.5917``.
+
+    The copy is named by its file name, or by as much of its path as tells it from the
+    KB's other copies of that name (``SysWOW64/secur32.dll``).
+    """
+    name = _short_name(f, live)
+    if f.installed_version and f.required_version:
+        return f"{name} {f.installed_version} < {f.required_version}"
+    return f"{name}: {f.note}" if f.note else name
+
+
+def _short_name(f: FileResult, live: Sequence[FileResult]) -> str:
+    path = f.path or f.name
+    parts = path.split("/")
+    others = [
+        (o.path or o.name).split("/")
+        for o in live
+        if o is not f and fold((o.path or o.name).split("/")[-1]) == fold(parts[-1])
+    ]
+    for depth in range(1, len(parts) + 1):
+        tail = [fold(p) for p in parts[-depth:]]
+        if not any([fold(p) for p in other[-depth:]] == tail for other in others):
+            return "/".join(parts[-depth:])
+    return path
