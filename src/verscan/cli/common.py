@@ -216,8 +216,17 @@ def refuse_output(output: str | None, force: bool) -> None:
 
 
 def say(line: str) -> None:
-    """One line of text on stdout (an answer, a problem), made safe for a terminal."""
-    write_stdout(visible(line) + "\n")
+    """One line of text on stdout (an answer, a problem), made safe for a terminal.
+
+    At a terminal a line longer than its width is wrapped at spaces, the rest indented.
+    """
+    text = visible(line)
+    width = terminal_width(None)
+    if width is not None and len(text) > width:
+        from verscan.output.fit import fit_lines
+
+        text = "\n".join(fit_lines([text], width))
+    write_stdout(text + "\n")
 
 
 def write_stdout(text: str, *, styled: bool = False) -> None:

@@ -5,9 +5,12 @@ Overwrite an existing file only if the new file is a later version; otherwise ke
 
 from __future__ import annotations
 
+import contextlib
 import io
+import os
 import signal
 import sys
+from collections.abc import Callable
 from typing import TextIO
 
 import click
@@ -16,12 +19,14 @@ from verscan.cli.common import (
     EXIT_CLEAN,
     EXIT_ERROR,
     EXIT_FINDINGS,
+    colour_wanted,
     emit,
     handle_errors,
     output_options,
     presentation_options,
     say,
     summarize,
+    terminal_width,
     warn,
     write_stdout,
 )
@@ -29,6 +34,7 @@ from verscan.cli.options import follow_option
 from verscan.errors import SourceError
 from verscan.interrupts import Interrupted
 from verscan.output import OutputFormat
+from verscan.output.fit import fit_lines
 from verscan.output.safe import visible
 from verscan.reports.overwrite import (
     REPLY_COLOURS,
@@ -91,7 +97,7 @@ def overwrite_command(existing: str, new: str, fmt: str, output: str | None, for
 
     \b
     Example:
-      verscan overwrite C:/WINNT/system32/inetsrv/iischema.dll D:/i386/iischema.dl_
+      verscan overwrite C:/WINNT/system32/iischema.dll D:/i386/iischema.dl_
       verscan overwrite --format json old/kernelbase.dll new/kernelbase.dll
 
     Exit 0 for overwrite, 1 for keep or same, 2 for unknown or an error
@@ -188,9 +194,13 @@ def _say(answer: Answer, detail: bool, interactive: bool) -> None:
         if not interactive:
             write_stdout("\n")
         return
-    # click.echo drops the colour codes when stdout is not a terminal.
-    styled = click.style(visible(label), fg=REPLY_COLOURS[answer.reply], bold=True)
-    write_stdout(f"{styled} — {visible(rest)}\n", styled=True)
+    line = f"{visible(label)} — {visible(rest)}"
+    width = terminal_width(None)
+    lines = fit_lines([line], width) if width is not None else [line]
+    if colour_wanted(None):
+        styled = click.style(visible(label), fg=REPLY_COLOURS[answer.reply], bold=True)
+        lines[0] = styled + lines[0][len(visible(label)) :]
+    write_stdout("\n".join(lines) + "\n")
     if detail:
         for line in answer_detail(answer):
             say(line)
@@ -276,11 +286,49 @@ def prompt_command(
         stdin.reconfigure(errors="replace")
     interactive = stdin.isatty()
     show_detail = interactive if detail is None else detail
-    with Planner(
-        source, target, include_backups=include_backups, follow_links=follow_links
-    ) as planner:
-        unanswered = _session(planner, stdin, interactive, show_detail)
+    history = _line_editing() if interactive else None
+    try:
+        with Planner(
+            source, target, include_backups=include_backups, follow_links=follow_links
+        ) as planner:
+            unanswered = _session(planner, stdin, interactive, show_detail)
+    finally:
+        if history is not None:
+            history()
     sys.exit(EXIT_ERROR if unanswered else EXIT_CLEAN)
+
+
+HISTORY_LINES = 1000
+
+
+def history_path() -> str:
+    """Where ``prompt`` keeps the names typed: ``$XDG_STATE_HOME/verscan/prompt_history``."""
+    state = os.environ.get("XDG_STATE_HOME") or os.path.join(
+        os.path.expanduser("~"), ".local", "state"
+    )
+    return os.path.join(state, "verscan", "prompt_history")
+
+
+def _line_editing() -> Callable[[], None] | None:
+    """Line editing and the history of earlier sessions, where Python has ``readline``.
+
+    Returns what saves the history when the session ends (None without readline).
+    """
+    try:
+        import readline
+    except ImportError:  # Windows' Python has none: input() still reads a line
+        return None
+    path = history_path()
+    with contextlib.suppress(OSError):
+        readline.read_history_file(path)
+    readline.set_history_length(HISTORY_LINES)
+
+    def save() -> None:
+        with contextlib.suppress(OSError):
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            readline.write_history_file(path)
+
+    return save
 
 
 def _session(planner: Planner, stdin: TextIO, interactive: bool, show_detail: bool) -> bool:

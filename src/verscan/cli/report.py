@@ -113,7 +113,7 @@ def report_command(
       verscan report inventories/*.json -m manifests/
       verscan report srv01.json srv02.json.gz -m manifests/ -f html -o fleet.html
       verscan report old*.json -m manifests/ --os "old1=Windows XP SP3 x86"
-      verscan report /share/inventories/*.json.gz -m manifests/ --scheduler tcp://sched:8786
+      verscan report /share/*.json.gz -m manifests/ --scheduler tcp://sched:8786
 
     Exit 0 when no cell is MISSING, 1 when one is, 2 on usage or input errors
     (an inventory or manifest that cannot be read or judged, a scheduler that

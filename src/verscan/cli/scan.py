@@ -83,7 +83,8 @@ def scan_command(
       verscan scan fixtures/systems/win2000-sp4 -m manifests/
       verscan scan evidence.E01 -m manifests/ --partition 2
       verscan scan /mnt/c -m manifests/ --files --format json -o report.json
-      verscan scan /mnt/c -m manifests/ --os "Windows XP SP3 x86" --exclude "Program Files*"
+      verscan scan /mnt/c -m manifests/ --os "Windows XP SP3 x86"
+      verscan scan /mnt/c -m manifests/ --exclude "Program Files*"
 
     Exit 0 when no KB is MISSING, 1 when one is or when files or folders of
     TARGET could not be read (the verdicts may then be incomplete), 2 on usage

@@ -14,7 +14,7 @@ from typing import Any
 
 from tabulate import tabulate
 
-from verscan.output.fit import fit_lines
+from verscan.output.fit import fit_lines, painted
 from verscan.output.interface import Document, Renderer, Table
 from verscan.output.safe import visible
 
@@ -63,7 +63,10 @@ class TextTableRenderer(Renderer):
             cells = [[_text(c) for c in row] for row in table.rows]
             return fit_table(table, cells, self.width, self.colour)
         return tabulate(
-            [[_cell(c) for c in row] for row in table.rows],
+            [
+                [painted(c, self.colour) if isinstance(c, str) else c for c in map(_cell, row)]
+                for row in table.rows
+            ],
             headers=[visible(h) for h in table.headers],
             tablefmt=self.style,
             disable_numparse=True,
