@@ -86,3 +86,10 @@ def test_needs_a_later_service_pack() -> None:
     assert needs_later_sp([row("6.1.7601.1", sp_requirement="SP1")], rtm) == (
         "needs SP1; the system has RTM"
     )
+    # On Vista and 7 the build is the service pack: 7601 rows need SP1.
+    assert needs_later_sp([row("6.1.7601.17514"), row("6.1.7601.21674")], rtm) == (
+        "needs SP1; the system has RTM"
+    )
+    assert needs_later_sp([row("6.1.7600.20555"), row("6.1.7601.17514")], rtm) is None
+    vista_sp1 = Profile("vista", None, 1, "x86")
+    assert needs_later_sp([row("6.0.6002.22774")], vista_sp1) == "needs SP2; the system has SP1"

@@ -311,6 +311,13 @@ def test_xp_sp3_missing_and_xp_sp2_needs_sp3(built: dict[str, Path]) -> None:
     assert sp2["reason"] == "needs SP3; the system has SP2"
 
 
+def test_a_windows7_sp1_fix_needs_sp1_on_rtm() -> None:
+    # 6.1.7601 is SP1's build: a fix whose every row is on it needs SP1.
+    kb = kb_of(scan(TREES / "win7-rtm-x64", SCAN / "kb-win7-sspicli.yaml"), "2000103")
+    assert kb["verdict"] == "MISSING"
+    assert kb["reason"] == "needs SP1; the system has RTM"
+
+
 def test_server_2003_x64_wow64_row(built: dict[str, Path]) -> None:
     kb = kb_of(scan(TREES / "2003-sp2-x64", built["2492386"]), "2492386")
     assert kb["verdict"] == "MISSING"

@@ -102,15 +102,30 @@ def on_version_line(rows: Iterable[FileRow], installed: Version) -> Fit:
 
 
 def needs_later_sp(rows: Sequence[FileRow], profile: Profile) -> str | None:
-    """``needs SP2; the system has SP1`` when every row for the system needs a later SP."""
+    """``needs SP2; the system has SP1`` when every row for the system needs a later SP.
+
+    A row's service pack is its SP requirement, else, on Vista and Windows 7 whose builds
+    are their service packs, its version's build (6.1.7601.x is SP1's).
+    """
     have = profile.service_pack
     if have is None or not rows:
         return None
-    needed = [sp_number(r.sp_requirement) for r in rows]
+    needed = [_row_sp(r) for r in rows]
     if any(n is None or n <= have for n in needed):
         return None
     lowest = min(n for n in needed if n is not None)
     return f"needs SP{lowest}; the system has {profile.sp_text()}"
+
+
+def _row_sp(row: FileRow) -> int | None:
+    stated = sp_number(row.sp_requirement)
+    if stated is not None:
+        return stated
+    version = row.parsed_version
+    line = line_of(version) if version is not None and len(version) == 4 else None
+    if line is None or not line.sp_by_build:
+        return None
+    return line.service_pack(version or ())
 
 
 def _versioned(row: FileRow) -> bool:
