@@ -27,7 +27,6 @@ from verscan.pe import Status, VersionInfo
 from verscan.system.copies import backup_folder_kind
 from verscan.versions import Version, format_version
 from verscan.windows.catalogue import LINE_BY_KEY, LINES, RELEASES, Line, line_of
-from verscan.windows.names import read_mentions
 
 KERNEL_FILES = ("ntoskrnl.exe", "kernel32.dll")
 """The files that tell the release, in order of authority (in ``System32``)."""
@@ -301,6 +300,8 @@ def stated_profile(text: str, detected: Profile = UNKNOWN) -> Profile:
     when that is the same release. Raises :class:`ProfileError` with what is
     accepted when the text names no release, or releases of several kernels.
     """
+    from verscan.windows.names import read_mentions  # only --os reads names: spare the rest
+
     given = " ".join(text.split())
     probe = given if re.search(r"\bwindows\b", given, re.IGNORECASE) else f"Windows {given}"
     mentions = read_mentions(probe)
