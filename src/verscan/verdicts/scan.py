@@ -24,7 +24,7 @@ from verscan.system.interface import Copy, System
 from verscan.system.profile import UNKNOWN, Profile
 from verscan.system.walk import WalkProblem
 from verscan.verdicts import FileVerdict, KBVerdict
-from verscan.verdicts.applicability import for_system, needs_later_sp, on_version_line
+from verscan.verdicts.applicability import Fit, for_system, needs_later_sp, on_version_line
 from verscan.verdicts.branches import choose_row
 from verscan.versions import Version, compare, format_version, parse_version
 
@@ -152,8 +152,11 @@ def scan(
     results = []
     for m, manifest in enumerate(manifests):
         judged = _outside_windows(per_kb[m], profile)
-        files = judged + _absent(manifest, found_names[m], profile)
-        results.append(_kb_result(manifest, files, profile))
+        # The rows for this system, once per manifest: the absent files and the KB's
+        # release and service-pack gates both go by them.
+        fit = for_system(manifest.files, profile)
+        files = judged + _absent(fit.rows, found_names[m])
+        results.append(_kb_result(manifest, files, profile, fit))
     return ScanResult(system.label, tuple(results), tuple(problems), profile)
 
 
@@ -305,16 +308,17 @@ def _in_folder(rel: str, folder: str) -> bool:
     return fold(first) == fold(folder)
 
 
-def _absent(manifest: Manifest, found: set[str], profile: Profile) -> list[FileResult]:
+def _absent(rows: Sequence[FileRow], found: set[str]) -> list[FileResult]:
+    """One ABSENT result per file of ``rows`` (the rows for the system) of which no copy
+    was found."""
+    by_name: dict[str, list[FileRow]] = defaultdict(list)
+    for row in rows:
+        by_name[fold(row.name)].append(row)
     out: list[FileResult] = []
-    seen: set[str] = set()
-    mine = for_system(manifest.files, profile).rows
-    for row in mine:
-        key = fold(row.name)
-        if key in found or key in seen:
+    for key, same in by_name.items():
+        if key in found:
             continue
-        seen.add(key)
-        same = [r for r in mine if fold(r.name) == key]
+        row = same[0]
         versions = sorted({r.version for r in same if r.version})
         out.append(
             FileResult(
@@ -331,11 +335,14 @@ def _absent(manifest: Manifest, found: set[str], profile: Profile) -> list[FileR
     return out
 
 
-def _kb_result(manifest: Manifest, files: Iterable[FileResult], profile: Profile) -> KBResult:
+def _kb_result(
+    manifest: Manifest, files: Iterable[FileResult], profile: Profile, fit: Fit
+) -> KBResult:
+    """The KB's verdict from its files' and, when the system is known, from ``fit``: the
+    manifest's rows for the system (:func:`for_system`)."""
     files = tuple(files)
     live = [f for f in files if f.backup is None]
     if profile.known and manifest.files:
-        fit = for_system(manifest.files, profile)
         if not fit.rows:
             return KBResult(manifest, KBVerdict.NOT_APPLICABLE, files, fit.reason)
         later = needs_later_sp([r for r in fit.rows if r.parsed_version is not None], profile)
