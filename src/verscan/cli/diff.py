@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 
 import click
 
@@ -52,7 +53,7 @@ from verscan.system.inventory import (
     load_inventory,
     take_inventory,
 )
-from verscan.system.profile import stated_for, stated_profile
+from verscan.system.profile import chosen_profile, stated_for
 from verscan.verdicts.scan import scan
 
 
@@ -67,6 +68,7 @@ def _side(
 ) -> Side:
     """A directory or disk image (read now) or a saved inventory, as one machine of a comparison."""
     partition = partition_for(partitions, tag, target)
+    hasher: Callable[[str], str | None] | None = None
     if os.path.isdir(target):
         refuse_partition(target, partition)
         inv = take_inventory(
@@ -77,10 +79,7 @@ def _side(
         from verscan.system.image.inventory import take_image_inventory
 
         image = open_image_target(target, partition)
-        inv = take_image_inventory(image, wrap=reading)
-        stated = stated_for(os_texts, tag, inv.label, target)
-        return Side(inv, live=True, system=profile_of(InventorySystem(inv), stated),
-                    hasher=image.sha256_of)  # fmt: skip
+        inv, live, hasher = take_image_inventory(image, wrap=reading), True, image.sha256_of
     elif os.path.isfile(target):
         refuse_partition(target, partition)
         refuse_binary(target)
@@ -89,9 +88,8 @@ def _side(
         raise SourceError(f"{target}: no such directory or inventory file")
     # Files are compared whatever the systems are: their profiles are shown, not warned about.
     stated = stated_for(os_texts, tag, inv.label, target)
-    system = InventorySystem(inv)
-    profile = stated_profile(stated, system.profile()) if stated else system.profile()
-    return Side(inv, live=live, system=profile)
+    profile, _ = chosen_profile(InventorySystem(inv).profile(), stated, inv.label)
+    return Side(inv, live=live, system=profile, hasher=hasher)
 
 
 @click.command("diff")

@@ -26,7 +26,7 @@ from verscan.errors import VerscanError
 from verscan.pe import Status, VersionInfo
 from verscan.system.copies import backup_folder_kind
 from verscan.versions import Version, format_version
-from verscan.windows.catalogue import LINE_BY_KEY, LINES, RELEASES, Line, line_of
+from verscan.windows.catalogue import LINE_BY_KEY, LINES, RELEASES, Line, line_of, lines_of
 
 KERNEL_FILES = ("ntoskrnl.exe", "kernel32.dll")
 """The files that tell the release, in order of authority (in ``System32``)."""
@@ -305,7 +305,7 @@ def stated_profile(text: str, detected: Profile = UNKNOWN) -> Profile:
     given = " ".join(text.split())
     probe = given if re.search(r"\bwindows\b", given, re.IGNORECASE) else f"Windows {given}"
     mentions = read_mentions(probe)
-    keys = {key for name in mentions.releases for key in _lines_of_name(name)}
+    keys = set(lines_of(mentions.releases))
     if len(keys) != 1:
         why = (
             f"{text!r} names no Windows release verscan knows"
@@ -375,13 +375,6 @@ def chosen_profile(
     if detected.warning:
         return detected, f"{label}: {detected.warning}"
     return detected, None
-
-
-def _lines_of_name(name: str) -> tuple[str, ...]:
-    for r in RELEASES:
-        if r.name == name:
-            return r.lines
-    return ()
 
 
 def accepted() -> str:
