@@ -79,7 +79,7 @@ def scope_rows(
             dataclasses.replace(
                 row,
                 releases=tuple(releases),
-                system_platform=platform if releases or scope.platform else None,
+                system_platform=platform,
                 sp_requirement=sp,
             )
         )
