@@ -190,3 +190,27 @@ def test_report_shows_each_machines_profile(tmp_path: Path) -> None:
     assert named["apps-only"]["os"] == "Windows 7 / Server 2008 R2"
     assert named["apps-only"]["source"] == "--os"
     assert "apps-only: the Windows release is unknown" not in err
+
+
+def test_diff_exclude_leaves_paths_out_of_both_modes(tmp_path: Path) -> None:
+    a, b = ROOT / "fixtures" / "systems" / "diff-a", ROOT / "fixtures" / "systems" / "diff-b"
+    code, out, _ = run("diff", a, b, "-f", "json")
+    paths = {d["path"] for d in json.loads(out)["differences"]}
+    assert any(p.startswith("Program Files") for p in paths)
+    code, out, _ = run("diff", a, b, "-f", "json", "--exclude", "Program Files*")
+    kept = {d["path"] for d in json.loads(out)["differences"]}
+    assert kept == {p for p in paths if not p.startswith("Program Files")}
+    assert code == 1  # the Windows folders still differ
+    # With --manifests, the scans leave the same paths out.
+    manifest = tmp_path / "kb.yaml"
+    manifest.write_text(
+        'kb: "3333333"\nfiles:\n  - {name: fabver.dll, version: "3.2.1.0", platform: x86}\n',
+        encoding="utf-8",
+    )
+    code, out, _ = run("diff", a, b, "-m", manifest, "-f", "json", "--show-all")
+    assert json.loads(out)["differences"][0]["b_verdict"] == "INSTALLED"
+    code, out, _ = run(
+        "diff", a, b, "-m", manifest, "-f", "json", "--show-all", "--exclude", "Program Files*"
+    )
+    assert json.loads(out)["differences"][0]["b_verdict"] == "NOT_APPLICABLE"
+    assert code == 0
